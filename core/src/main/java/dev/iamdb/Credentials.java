@@ -1,0 +1,125 @@
+package dev.iamdb;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.sql.SQLException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * The credentials provider of one configuration: built once, reused for every token, closed with
+ * its owner. A provider handed in by the application belongs to the application and is left open.
+ */
+final class Credentials implements AutoCloseable {
+    private final AwsCredentialsProvider provider;
+    private final boolean owned;
+    private final String source;
+
+    Credentials(IamConfig config) {
+        this.source = config.credentialsSource();
+        if (config.providerInstance() != null) {
+            provider = config.providerInstance();
+            owned = false;
+        } else if (config.providerClass() != null) {
+            provider = instantiate(config.providerClass());
+            owned = true;
+        } else if (config.profile() != null) {
+            provider = ProfileCredentialsProvider.builder().profileName(config.profile()).build();
+            owned = true;
+        } else {
+            // A private chain, not DefaultCredentialsProvider.create()'s shared one, so closing it here
+            // cannot disturb another configuration or the application's own SDK clients.
+            provider = DefaultCredentialsProvider.builder().build();
+            owned = true;
+        }
+    }
+
+    /** Resolves current credentials; the provider caches and refreshes them itself. */
+    AwsCredentialsIdentity resolve() throws SQLException {
+        try {
+            return provider.resolveCredentials();
+        } catch (RuntimeException e) {
+            throw new SQLException("Could not resolve AWS credentials from " + source + ": " + e.getMessage()
+                    + " Check that credentials are available to this process (environment variables AWS_ACCESS_KEY_ID/"
+                    + "AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, an SSO login, or the instance/container role), "
+                    + "for example with 'aws sts get-caller-identity'.", "08004", e);
+        }
+    }
+
+    String source() {
+        return source;
+    }
+
+    @Override
+    public void close() {
+        if (owned && provider instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) provider).close();
+            } catch (Exception e) {
+                // Closing only releases refresh threads and HTTP connections; nothing to recover.
+                org.slf4j.LoggerFactory.getLogger(Credentials.class).debug("Closing {} failed", source, e);
+            }
+        }
+    }
+
+    static Class<? extends AwsCredentialsProvider> loadProviderClass(String name) {
+        Class<?> c;
+        try {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            c = Class.forName(name, false, context != null ? context : Credentials.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Invalid value '" + name
+                    + "' for property awsCredentialsProvider: no such class on the class path. Expected the fully qualified "
+                    + "name of an AwsCredentialsProvider implementation.");
+        }
+        if (!AwsCredentialsProvider.class.isAssignableFrom(c)) {
+            throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Invalid value '" + name
+                    + "' for property awsCredentialsProvider: the class does not implement "
+                    + AwsCredentialsProvider.class.getName() + ".");
+        }
+        Class<? extends AwsCredentialsProvider> providerClass = c.asSubclass(AwsCredentialsProvider.class);
+        if (factoryMethod(providerClass) == null && publicNoArgConstructor(providerClass) == null) {
+            throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Invalid value '" + name
+                    + "' for property awsCredentialsProvider: the class has neither a public static create() nor a public "
+                    + "no-argument constructor.");
+        }
+        return providerClass;
+    }
+
+    private static AwsCredentialsProvider instantiate(Class<? extends AwsCredentialsProvider> c) {
+        try {
+            Method create = factoryMethod(c);
+            if (create != null) {
+                return c.cast(create.invoke(null));
+            }
+            return publicNoArgConstructor(c).newInstance();
+        } catch (InvocationTargetException e) {
+            throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Could not create awsCredentialsProvider "
+                    + c.getName() + ": " + e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Could not create awsCredentialsProvider "
+                    + c.getName() + ": " + e);
+        }
+    }
+
+    private static Method factoryMethod(Class<?> c) {
+        try {
+            Method m = c.getMethod("create");
+            return Modifier.isStatic(m.getModifiers()) && AwsCredentialsProvider.class.isAssignableFrom(m.getReturnType()) ? m : null;
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static java.lang.reflect.Constructor<? extends AwsCredentialsProvider> publicNoArgConstructor(
+            Class<? extends AwsCredentialsProvider> c) {
+        try {
+            return Modifier.isAbstract(c.getModifiers()) ? null : c.getConstructor();
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+}
