@@ -1,0 +1,245 @@
+package dev.iamdb;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} whose every new physical connection logs in with an IAM auth token as the
+ * password, through the target JDBC driver named by the configuration's URL (pgjdbc for
+ * {@code jdbc:postgresql:}).
+ *
+ * <p>This is not a pool: put it behind one ({@link IamPooledDataSource} does) so that tokens are
+ * fetched only when the pool opens a connection. The token is never frozen into a pool's password,
+ * which is what makes connections opened after the first 15 minutes fail with other libraries.
+ *
+ * <p>TLS is on by default. When the connection goes straight to the AWS endpoint, PostgreSQL
+ * connections default to {@code sslmode=verify-full} with the JDK trust store; through a tunnel or
+ * an IP address, where the certificate cannot match the host, to {@code sslmode=require}. Any driver
+ * property given in the URL or the configuration overrides these defaults.
+ *
+ * <p>When the server rejects a cached token, the token is dropped and one new token is tried; a
+ * second rejection is reported with what to check.
+ */
+public final class IamDataSource implements DataSource, AutoCloseable {
+    private static final String POSTGRESQL = "jdbc:postgresql:";
+
+    private final IamConfig config;
+    private final TokenProvider tokens;
+    private final boolean ownsTokens;
+    private final String url;
+    private final Properties connectProperties;
+    private volatile Driver driver;
+    private volatile int loginTimeoutSeconds;
+    private volatile PrintWriter logWriter;
+
+    /** Creates the data source and the token provider (with its credentials) it owns; close to release them. */
+    public IamDataSource(IamConfig config) {
+        this(new TokenProvider(config), true);
+    }
+
+    /** Shares a token provider, and its cache, with other data sources; the caller closes the provider. */
+    public IamDataSource(TokenProvider tokens) {
+        this(tokens, false);
+    }
+
+    private IamDataSource(TokenProvider tokens, boolean ownsTokens) {
+        this.config = tokens.config();
+        if (config.url() == null) {
+            throw new IamConfigException("url", "An IAM DataSource needs a JDBC URL such as jdbc:postgresql://"
+                    + config.signedHost() + ":5432/postgres; the configuration was built from a host only.");
+        }
+        this.tokens = tokens;
+        this.ownsTokens = ownsTokens;
+        this.url = config.url();
+        this.connectProperties = connectProperties(config);
+    }
+
+    private static Properties connectProperties(IamConfig config) {
+        Properties p = new Properties();
+        p.putAll(config.driverProperties());
+        if (config.url().startsWith(POSTGRESQL) && !p.containsKey("sslmode") && !config.url().contains("sslmode=")) {
+            boolean direct = Endpoint.normalise(config.host()).equals(config.signedHost());
+            if (direct) {
+                p.setProperty("sslmode", "verify-full");
+                if (!p.containsKey("sslfactory") && !p.containsKey("sslrootcert") && !config.url().contains("sslrootcert=")
+                        && !config.url().contains("sslfactory=")) {
+                    // AWS endpoints present certificates from Amazon's public CAs, which the JDK trusts.
+                    p.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+                }
+            } else {
+                p.setProperty("sslmode", "require");
+            }
+        }
+        return p;
+    }
+
+    /** Opens a new physical connection with a token from the cache, or a freshly signed one. */
+    @Override
+    public Connection getConnection() throws SQLException {
+        TokenProvider.Token token = tokens.next();
+        try {
+            return connect(token.value());
+        } catch (SQLException e) {
+            if (!isLoginRejected(e)) {
+                throw explain(e);
+            }
+            tokens.invalidate(token.value());
+            if (!token.cached()) {
+                throw rejected(e);
+            }
+        }
+        TokenProvider.Token retry = tokens.next();
+        try {
+            return connect(retry.value());
+        } catch (SQLException e) {
+            if (!isLoginRejected(e)) {
+                throw explain(e);
+            }
+            tokens.invalidate(retry.value());
+            throw rejected(e);
+        }
+    }
+
+    /** Not supported: the user is part of the configuration and the password is always a token. */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("An IAM DataSource logs in as the configured user ('" + config.user()
+                + "') with an IAM token; call getConnection() and configure a second DataSource for another user.");
+    }
+
+    private Connection connect(String token) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(connectProperties);
+        p.setProperty("password", token);
+        int timeout = loginTimeoutSeconds;
+        if (timeout > 0 && !p.containsKey("loginTimeout")) {
+            p.setProperty("loginTimeout", Integer.toString(timeout));
+        }
+        Connection c = driver().connect(url, p);
+        if (c == null) {
+            throw new SQLException("The JDBC driver " + driver.getClass().getName() + " did not accept " + urlWithoutQuery(), "08001");
+        }
+        return c;
+    }
+
+    private Driver driver() throws SQLException {
+        Driver d = driver;
+        if (d == null) {
+            try {
+                d = DriverManager.getDriver(url);
+            } catch (SQLException e) {
+                throw new SQLException("No JDBC driver on the class path accepts " + urlWithoutQuery()
+                        + (url.startsWith(POSTGRESQL) ? ": add org.postgresql:postgresql to the application." : "."), "08001", e);
+            }
+            driver = d;
+        }
+        return d;
+    }
+
+    private static boolean isLoginRejected(SQLException e) {
+        String state = e.getSQLState();
+        return "28000".equals(state) || "28P01".equals(state);
+    }
+
+    private SQLException rejected(SQLException e) {
+        StringBuilder m = new StringBuilder("The server rejected the IAM token for user '").append(config.user())
+                .append("' on ").append(config.host()).append(": ").append(e.getMessage()).append(" Check: ");
+        if (config.service() == IamService.DSQL) {
+            m.append("the IAM policy allows ").append(config.admin() ? "dsql:DbConnectAdmin" : "dsql:DbConnect")
+                    .append(" on this cluster; ")
+                    .append(config.admin() ? "" : "the role exists WITH LOGIN and is mapped with AWS IAM GRANT " + config.user()
+                            + " TO '<your IAM role ARN>'; ");
+        } else {
+            m.append("the IAM policy allows rds-db:connect on dbuser:<resource-id>/").append(config.user())
+                    .append("; the database user was given GRANT rds_iam TO ").append(config.user()).append("; ");
+        }
+        m.append("the token was signed for host '").append(config.signedHost());
+        if (config.service() == IamService.RDS) {
+            m.append(':').append(config.signedPort());
+        }
+        m.append("' (set iamHost if you connect through a tunnel or another name) in region ").append(config.region())
+                .append(" with credentials from ").append(config.credentialsSource())
+                .append("; and that this machine's clock is correct.");
+        return new SQLException(m.toString(), e.getSQLState(), e);
+    }
+
+    private SQLException explain(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return new SQLException("TLS with " + config.host() + " failed: " + e.getMessage()
+                        + " Check sslmode (verify-full needs a certificate that names the host you connect to), "
+                        + "sslrootcert or the JVM trust store.", e.getSQLState(), e);
+            }
+        }
+        return e;
+    }
+
+    private String urlWithoutQuery() {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    /** The token provider behind this data source, for its counters. */
+    public TokenProvider tokenProvider() {
+        return tokens;
+    }
+
+    /** Releases the token provider and its credentials, if this data source created them. */
+    @Override
+    public void close() {
+        if (ownsTokens) {
+            tokens.close();
+        }
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        this.loginTimeoutSeconds = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeoutSeconds;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("iamdb logs through SLF4J");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("IamDataSource does not wrap " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "IamDataSource[" + config + "]";
+    }
+}

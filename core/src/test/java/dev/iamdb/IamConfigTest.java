@@ -1,0 +1,208 @@
+package dev.iamdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+class IamConfigTest {
+    private static final String DSQL = "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws";
+    private static final String RDS = "mydb.cluster-c0abcdefghij.eu-west-1.rds.amazonaws.com";
+
+    /** A builder that never consults AWS_REGION or ~/.aws: results must not depend on the machine. */
+    private static IamConfig.Builder builder() {
+        return IamConfig.builder().regionFallback(profile -> null);
+    }
+
+    @Test
+    void dsqlDefaultsFromTheUrl() {
+        IamConfig c = builder().url("jdbc:postgresql://" + DSQL + ":5432/postgres?user=admin&ApplicationName=app").build();
+        assertThat(c.service()).isEqualTo(IamService.DSQL);
+        assertThat(c.region()).isEqualTo("us-east-1");
+        assertThat(c.signedHost()).isEqualTo(DSQL);
+        assertThat(c.user()).isEqualTo("admin");
+        assertThat(c.admin()).isTrue();
+        assertThat(c.action()).isEqualTo("DbConnectAdmin");
+        assertThat(c.tokenLifetime()).isEqualTo(Duration.ofSeconds(900));
+        assertThat(c.expiration()).isEqualTo(Duration.ofSeconds(870));
+        assertThat(c.url()).isEqualTo("jdbc:postgresql://" + DSQL + ":5432/postgres?ApplicationName=app");
+        assertThat(c.driverProperties()).containsEntry("user", "admin");
+    }
+
+    @Test
+    void customDsqlRoleSignsDbConnectAndLifetimeDrivesDefaultExpiration() {
+        IamConfig c = builder().url("jdbc:iamdb:postgresql://" + DSQL + "/postgres?iamTokenLifetime=3600")
+                .property("user", "app").build();
+        assertThat(c.admin()).isFalse();
+        assertThat(c.action()).isEqualTo("DbConnect");
+        assertThat(c.expiration()).isEqualTo(Duration.ofSeconds(3570));
+        assertThat(c.url()).isEqualTo("jdbc:postgresql://" + DSQL + "/postgres");
+    }
+
+    @Test
+    void iamAdminOverridesTheUserRule() {
+        assertThat(builder().host(DSQL).property("user", "admin").property("iamAdmin", "false").build().action())
+                .isEqualTo("DbConnect");
+        assertThat(builder().host(DSQL).property("user", "ops").property("iamAdmin", "TRUE").build().action())
+                .isEqualTo("DbConnectAdmin");
+    }
+
+    @Test
+    void rdsSignsTheConnectionPortOrIamDefaultPort() {
+        IamConfig c = builder().url("jdbc:postgresql://" + RDS + ":6432/app").property("user", "app_user").build();
+        assertThat(c.service()).isEqualTo(IamService.RDS);
+        assertThat(c.region()).isEqualTo("eu-west-1");
+        assertThat(c.signedPort()).isEqualTo(6432);
+        assertThat(c.expiration()).isEqualTo(Duration.ofSeconds(870));
+        assertThat(c.action()).isEqualTo("connect");
+        assertThat(builder().url("jdbc:postgresql://" + RDS + "/app").property("user", "u").build().signedPort()).isEqualTo(5432);
+        assertThat(builder().url("jdbc:postgresql://localhost:15432/app?iamHost=" + RDS + "&iamDefaultPort=5432")
+                .property("user", "u").build().signedPort()).isEqualTo(5432);
+    }
+
+    @Test
+    void tunnelNeedsIamHost() {
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://127.0.0.1:5432/postgres").property("user", "admin").build())
+                .isInstanceOf(IamConfigException.class)
+                .hasMessageContaining("'127.0.0.1'")
+                .hasMessageContaining("set iamHost")
+                .extracting(e -> ((IamConfigException) e).property()).isEqualTo("iamHost");
+        IamConfig c = builder().url("jdbc:postgresql://127.0.0.1:5432/postgres").property("user", "admin")
+                .property("iamHost", DSQL.toUpperCase() + ".").build();
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.signedHost()).isEqualTo(DSQL);
+    }
+
+    @Test
+    void unrecognisedIamHostNeedsServiceAndRegion() {
+        assertThatThrownBy(() -> builder().host("localhost").property("user", "u").property("iamHost", "db.example.com").build())
+                .hasMessageContaining("set iamService");
+        assertThatThrownBy(() -> builder().host("db.example.com").property("user", "u").property("iamService", "rds").build())
+                .hasMessageContaining("iamRegion").hasMessageContaining("No AWS region");
+        IamConfig c = builder().host("db.example.com").property("user", "u").property("iamService", "RDS")
+                .property("iamRegion", "ap-southeast-7").build();
+        assertThat(c.region()).isEqualTo("ap-southeast-7");
+    }
+
+    @Test
+    void regionFallsBackToEnvironmentOrProfile() {
+        IamConfig c = IamConfig.builder().regionFallback(profile -> "ca-central-1")
+                .host("mydb.global-abcdefghij.global.rds.amazonaws.com").property("user", "u").build();
+        assertThat(c.region()).isEqualTo("ca-central-1");
+    }
+
+    @Test
+    void profileNameReachesTheRegionLookup() {
+        String[] seen = new String[1];
+        IamConfig.builder().regionFallback(profile -> {
+            seen[0] = profile;
+            return "us-east-2";
+        }).host("db.example.com").property("iamService", "dsql").property("user", "u").property("awsProfile", "prod").build();
+        assertThat(seen[0]).isEqualTo("prod");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "iamTokenLifetime|0|a whole number from 1 to 604800",
+        "iamTokenLifetime|604801|a whole number from 1 to 604800",
+        "iamTokenLifetime|15m|a whole number from 1 to 604800",
+        "iamExpiration|-1|a whole number from 0 to 604800",
+        "iamExpiration|901|at most the token lifetime (900 s)",
+        "iamAdmin|yes|true or false",
+        "iamService|aurora|dsql or rds",
+        "iamRegion|useast1|a region such as us-east-1",
+    })
+    void badValuesNameThePropertyTheValueAndWhatIsAccepted(String property, String value, String accepted) {
+        assertThatThrownBy(() -> builder().host("db.example.com").property("iamService", "dsql").property("iamRegion", "us-east-1")
+                .property("user", "u").property(property, value).build())
+                .isInstanceOf(IamConfigException.class)
+                .hasMessageContaining(property)
+                .hasMessageContaining("'" + value + "'")
+                .hasMessageContaining(accepted)
+                .extracting(e -> ((IamConfigException) e).property()).isEqualTo(property);
+    }
+
+    @Test
+    void unknownIamdbKeysFailWithASuggestion() {
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamregion", "us-east-1").build())
+                .hasMessageContaining("Unknown iamdb property 'iamregion'").hasMessageContaining("Did you mean iamRegion?");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + "/postgres?awsProfil=x").property("user", "u").build())
+                .hasMessageContaining("'awsProfil'");
+    }
+
+    @Test
+    void settingsThatDoNotApplyToTheServiceAreRejected() {
+        assertThatThrownBy(() -> builder().host(RDS).property("user", "u").property("iamTokenLifetime", "600").build())
+                .hasMessageContaining("iamTokenLifetime").hasMessageContaining("RDS tokens always last 900 seconds");
+        assertThatThrownBy(() -> builder().host(RDS).property("user", "u").property("iamAdmin", "true").build())
+                .hasMessageContaining("iamAdmin");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamDefaultPort", "5432").build())
+                .hasMessageContaining("iamDefaultPort").hasMessageContaining("carry no port");
+    }
+
+    @Test
+    void contradictionsWithTheHostAreRejected() {
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamService", "rds").build())
+                .hasMessageContaining("Aurora DSQL endpoint");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamRegion", "eu-west-1").build())
+                .hasMessageContaining("us-east-1");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + "/postgres?iamExpiration=100")
+                .property("iamExpiration", "200").property("user", "u").build())
+                .hasMessageContaining("set twice");
+    }
+
+    @Test
+    void userIsRequiredAndPasswordsAreRefused() {
+        assertThatThrownBy(() -> builder().host(DSQL).build())
+                .hasMessageContaining("user is required");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + "/postgres?user=admin&password=hunter2").build())
+                .hasMessageContaining("remove the password").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void badUrlsAreExplainedWithoutTheirQuery() {
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql:postgres?password=hunter2").build())
+                .hasMessageContaining("jdbc:postgresql://host:5432/postgres").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://a:5432,b:5432/postgres").property("user", "u").build())
+                .hasMessageContaining("exactly one host");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + ":99999/postgres").property("user", "u").build())
+                .hasMessageContaining("port from 1 to 65535");
+    }
+
+    @Test
+    void ipv6HostsParse() {
+        IamConfig c = builder().url("jdbc:postgresql://[::1]:6543/postgres").property("user", "admin").property("iamHost", DSQL).build();
+        assertThat(c.host()).isEqualTo("::1");
+    }
+
+    @Test
+    void credentialsSources() {
+        Properties p = new Properties();
+        p.setProperty("user", "u");
+        p.setProperty("awsCredentialsProvider", AnonymousCredentialsProvider.class.getName());
+        assertThat(builder().host(DSQL).properties(p).build().toString())
+                .contains("awsCredentialsProvider " + AnonymousCredentialsProvider.class.getName());
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("awsCredentialsProvider", "com.example.Missing").build())
+                .hasMessageContaining("'com.example.Missing'").hasMessageContaining("no such class");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("awsCredentialsProvider", String.class.getName()).build())
+                .hasMessageContaining("does not implement");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("awsProfile", "dev")
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET"))).build())
+                .hasMessageContaining("more than once");
+    }
+
+    @Test
+    void toStringShowsWhereAndWhoButNoSecrets() {
+        IamConfig c = builder().host(DSQL).properties(Map.of("user", "admin"))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI"))).build();
+        assertThat(c.toString()).contains(DSQL, "admin", "us-east-1", "dsql").doesNotContain("wJalrXUtnFEMI", "AKIDEXAMPLE");
+    }
+}
