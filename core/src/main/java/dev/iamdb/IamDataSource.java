@@ -1,6 +1,7 @@
 package dev.iamdb;
 
 import java.io.PrintWriter;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -173,7 +174,10 @@ public final class IamDataSource implements DataSource, AutoCloseable {
 
     private SQLException explain(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SSLException) {
+            // pgjdbc reports TLS set-up problems (a missing root certificate file) in its own words, before any handshake.
+            boolean tls = t instanceof SSLException || t instanceof GeneralSecurityException
+                    || (t.getMessage() != null && t.getMessage().contains("SSL"));
+            if (tls) {
                 return new SQLException("TLS with " + config.host() + " failed: " + e.getMessage()
                         + " Check sslmode (verify-full needs a certificate that names the host you connect to), "
                         + "sslrootcert or the JVM trust store.", e.getSQLState(), e);
