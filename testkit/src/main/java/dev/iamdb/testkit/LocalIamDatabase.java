@@ -1,0 +1,407 @@
+package dev.iamdb.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * A local PostgreSQL that accepts logins only with IAM auth tokens, verified the way Aurora DSQL or RDS
+ * verify them: signature, credential scope, signed host and port, expiry, action and the role mapping.
+ * Use it to test IAM wiring for real without an AWS account.
+ *
+ * <pre>{@code
+ * try (LocalIamDatabase db = LocalIamDatabase.builder().service(Service.DSQL).start()) {
+ *     String token = ...; // signed for db.endpoint() and db.region() with db.identity()'s keys
+ *     DriverManager.getConnection(db.jdbcUrl(), "admin", token);
+ * }
+ * }</pre>
+ *
+ * <p>Clients connect to {@link #host()}:{@link #port()} but sign tokens for {@link #endpoint()}, just as
+ * a client reaching AWS through a tunnel would. With TLS on (the default) the gateway presents a
+ * certificate for 127.0.0.1, localhost and the endpoint name, issued by {@link #caCertificate()}.
+ */
+public final class LocalIamDatabase implements AutoCloseable {
+
+    /** How long DSQL lets a connection live before ending it. */
+    public static final Duration DSQL_MAX_CONNECTION_DURATION = Duration.ofMinutes(60);
+    private static final String DEFAULT_REGION = "us-east-1";
+    private static final String DEFAULT_RDS_MASTER_USER = "iamdb";
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+
+    private final Service service;
+    private final String endpoint;
+    private final int endpointPort;
+    private final String region;
+    private final List<Identity> identities;
+    private final List<String> roles;
+    private final String masterUser;
+    private final Backend backend;
+    private final RoleDirectory roleDirectory;
+    private final CertificateAuthority certificates;
+    private final Gateway gateway;
+    private final List<AuthDecision> decisions = new ArrayList<>();
+
+    private LocalIamDatabase(Builder b) throws IOException, SQLException {
+        this.service = b.service;
+        this.region = b.region;
+        this.endpoint = b.endpoint != null ? b.endpoint : defaultEndpoint(b.service, b.region);
+        this.endpointPort = b.endpointPort;
+        this.identities = b.identities.isEmpty() ? List.of(Identity.generate()) : List.copyOf(b.identities);
+        this.masterUser = b.masterUser;
+        List<String> allRoles = new ArrayList<>();
+        allRoles.add(service == Service.DSQL ? "admin" : masterUser);
+        for (String role : b.roles) {
+            if (!allRoles.contains(role)) {
+                allRoles.add(role);
+            }
+        }
+        this.roles = List.copyOf(allRoles);
+        Backend started = b.backendUrl != null
+                ? Backend.external(b.backendUrl, b.backendUser, b.backendPassword) : Backend.embedded();
+        CertificateAuthority ca = null;
+        try {
+            this.roleDirectory = new RoleDirectory(service, started);
+            roleDirectory.setUp(masterUser, identity().principalArn());
+            for (String role : b.roles) {
+                roleDirectory.createLoginRole(role, identity().principalArn());
+            }
+            ca = b.tls ? CertificateAuthority.mint(endpoint) : null;
+            TokenVerifier verifier = new TokenVerifier(service, endpoint, endpointPort, region, identities, b.clock);
+            Consumer<AuthDecision> recorder = this::record;
+            if (b.decisionListener != null) {
+                recorder = recorder.andThen(b.decisionListener);
+            }
+            this.gateway = new Gateway(b.port, ca == null ? null : ca.serverContext, service, verifier, roleDirectory,
+                    started, b.clock, b.maxConnectionDuration, recorder);
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (ca != null) {
+                Files.deleteIfExists(ca.caPemFile);
+            }
+            started.close();
+            throw e;
+        }
+        this.backend = started;
+        this.certificates = ca;
+    }
+
+    /** A builder with the defaults: DSQL, us-east-1, a random cluster endpoint, a generated identity, TLS on. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void record(AuthDecision decision) {
+        synchronized (decisions) {
+            decisions.add(decision);
+        }
+    }
+
+    private static String defaultEndpoint(Service service, String region) {
+        String id = Identity.random("abcdefghijklmnopqrstuvwxyz0123456789", 26);
+        return service == Service.DSQL ? id + ".dsql." + region + ".on.aws"
+                : "iamdb-local." + id.substring(0, 12) + "." + region + ".rds.amazonaws.com";
+    }
+
+    /** The address clients connect to: always {@code 127.0.0.1}. */
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** The gateway's loopback port. */
+    public int port() {
+        return gateway.port();
+    }
+
+    /** The emulated service. */
+    public Service service() {
+        return service;
+    }
+
+    /** The emulated endpoint name tokens must be signed for (not resolvable; connect to {@link #host()}). */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** The port RDS tokens must be signed for (part of the signed host); DSQL tokens carry no port. */
+    public int endpointPort() {
+        return endpointPort;
+    }
+
+    /** The region tokens must be signed for. */
+    public String region() {
+        return region;
+    }
+
+    /** The database name to connect to by default: {@code postgres}, DSQL's only database. */
+    public String database() {
+        return "postgres";
+    }
+
+    /** The default identity: the first one configured, or the generated one. */
+    public Identity identity() {
+        return identities.get(0);
+    }
+
+    /** All identities whose tokens are accepted. */
+    public List<Identity> identities() {
+        return identities;
+    }
+
+    /** The roles created at start: {@code admin} (DSQL) or the master user (RDS), then those from {@link Builder#role}. */
+    public List<String> roles() {
+        return roles;
+    }
+
+    /** The RDS master user ({@code iamdb} unless configured); DSQL's equivalent is {@code admin}. */
+    public String masterUser() {
+        return service == Service.DSQL ? "admin" : masterUser;
+    }
+
+    /** The PEM file of the CA that issued the gateway's certificate (deleted on close), or null without TLS. */
+    public Path caCertificate() {
+        return certificates == null ? null : certificates.caPemFile;
+    }
+
+    /**
+     * A pgjdbc URL to the gateway: {@code sslmode=verify-full} with the CA file when TLS is on, else
+     * {@code sslmode=disable}. User and password (the token) are given separately.
+     */
+    public String jdbcUrl() {
+        String base = "jdbc:postgresql://" + host() + ":" + port() + "/" + database();
+        return certificates == null ? base + "?sslmode=disable"
+                : base + "?sslmode=verify-full&sslrootcert=" + certificates.caPemFile.toAbsolutePath();
+    }
+
+    /** The login decisions so far, oldest first (an immutable snapshot). */
+    public List<AuthDecision> decisions() {
+        synchronized (decisions) {
+            return List.copyOf(decisions);
+        }
+    }
+
+    /** Forgets the recorded decisions, so a test sees only its own. */
+    public void clearDecisions() {
+        synchronized (decisions) {
+            decisions.clear();
+        }
+    }
+
+    /** A superuser connection straight to the backend (no IAM), for test setup; the caller closes it. */
+    public Connection adminConnection() throws SQLException {
+        return backend.adminConnection();
+    }
+
+    /**
+     * Creates a login role with USAGE and CREATE on schema public, usable by the default identity:
+     * granted to its principal (DSQL) or granted {@code rds_iam} (RDS). An existing role gets LOGIN.
+     */
+    public void createRole(String role) throws SQLException {
+        roleDirectory.createLoginRole(requireRole(role), identity().principalArn());
+    }
+
+    /**
+     * Lets {@code principalArn} log in as {@code role}: DSQL's {@code AWS IAM GRANT role TO 'arn'}. For RDS,
+     * where IAM policy rather than the database names principals, this is {@code GRANT rds_iam TO role}.
+     */
+    public void grant(String role, String principalArn) throws SQLException {
+        roleDirectory.grant(requireRole(role), Objects.requireNonNull(principalArn, "principalArn"));
+    }
+
+    /** Undoes {@link #grant}; sessions already open stay open, as in AWS. */
+    public void revoke(String role, String principalArn) throws SQLException {
+        roleDirectory.revoke(requireRole(role), Objects.requireNonNull(principalArn, "principalArn"));
+    }
+
+    /** Stops the gateway and the embedded PostgreSQL and deletes the CA file. */
+    @Override
+    public void close() {
+        gateway.close();
+        try {
+            backend.close();
+            if (certificates != null) {
+                Files.deleteIfExists(certificates.caPemFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop the local IAM database cleanly", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalIamDatabase[" + service + " " + endpoint + " at " + host() + ":" + port() + "]";
+    }
+
+    private static String requireRole(String role) {
+        if (role == null || role.isEmpty()) {
+            throw new IllegalArgumentException("role: must not be empty");
+        }
+        return role;
+    }
+
+    /** Settings for a {@link LocalIamDatabase}; reusable, each {@link #start()} makes a new instance. */
+    public static final class Builder {
+        private Service service = Service.DSQL;
+        private String endpoint;
+        private int endpointPort = 5432;
+        private String region = DEFAULT_REGION;
+        private final List<Identity> identities = new ArrayList<>();
+        private final List<String> roles = new ArrayList<>();
+        private String masterUser = DEFAULT_RDS_MASTER_USER;
+        private boolean tls = true;
+        private Clock clock = Clock.systemUTC();
+        private Duration maxConnectionDuration = DSQL_MAX_CONNECTION_DURATION;
+        private int port;
+        private String backendUrl;
+        private String backendUser;
+        private String backendPassword;
+        private Consumer<AuthDecision> decisionListener;
+
+        private Builder() {
+        }
+
+        /** DSQL (default) or RDS. */
+        public Builder service(Service service) {
+            this.service = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        /** The endpoint name tokens are signed for; default a random {@code <id>.dsql.<region>.on.aws} (or RDS name). */
+        public Builder endpoint(String endpoint) {
+            if (endpoint == null || !HOST_NAME.matcher(endpoint).matches()) {
+                throw new IllegalArgumentException("endpoint: '" + endpoint
+                        + "' is not a host name; expected e.g. abc.dsql.us-east-1.on.aws");
+            }
+            this.endpoint = endpoint.toLowerCase(Locale.ROOT);
+            return this;
+        }
+
+        /** The port RDS tokens are signed for (default 5432); independent of the loopback {@link #port(int)}. */
+        public Builder endpointPort(int endpointPort) {
+            if (endpointPort < 1 || endpointPort > 65535) {
+                throw new IllegalArgumentException("endpointPort: " + endpointPort + " is not a port; expected 1 to 65535");
+            }
+            this.endpointPort = endpointPort;
+            return this;
+        }
+
+        /** The region tokens are signed for (default us-east-1). */
+        public Builder region(String region) {
+            if (region == null || !REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("region: '" + region + "' is not a region name; expected e.g. us-east-1");
+            }
+            this.region = region;
+            return this;
+        }
+
+        /** Adds an identity whose tokens are accepted; the first one added is the default. */
+        public Builder identity(Identity identity) {
+            Objects.requireNonNull(identity, "identity");
+            for (Identity known : identities) {
+                if (known.accessKeyId().equals(identity.accessKeyId())) {
+                    throw new IllegalArgumentException("identity: access key id " + identity.accessKeyId()
+                            + " is configured twice");
+                }
+            }
+            identities.add(identity);
+            return this;
+        }
+
+        /** Adds several identities; see {@link #identity(Identity)}. */
+        public Builder identities(Identity... identities) {
+            for (Identity identity : identities) {
+                identity(identity);
+            }
+            return this;
+        }
+
+        /** Login roles to create at start, usable by the default identity. */
+        public Builder role(String... roles) {
+            for (String role : roles) {
+                if (role == null || role.isEmpty()) {
+                    throw new IllegalArgumentException("role: must not be empty");
+                }
+                this.roles.add(role);
+            }
+            return this;
+        }
+
+        /** The RDS master user created at start with {@code rds_iam} (default {@code iamdb}). */
+        public Builder masterUser(String masterUser) {
+            this.masterUser = requireRole(masterUser);
+            return this;
+        }
+
+        /** Whether clients must use TLS (default true, as DSQL requires). */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The clock tokens' validity is checked against (default system UTC); see {@link ManualClock}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long a session may live before the gateway ends it (real elapsed time; default 60 minutes). */
+        public Builder maxConnectionDuration(Duration duration) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("maxConnectionDuration: '" + duration + "' must be positive");
+            }
+            this.maxConnectionDuration = duration;
+            return this;
+        }
+
+        /** The loopback port to listen on; 0 (default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " is not a port; expected 0 (any free port) to 65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Uses an existing PostgreSQL (e.g. from Testcontainers) instead of the embedded one. The admin user must
+         * be able to create roles and set their passwords; the gateway logs in with cleartext, MD5 or SCRAM-SHA-256.
+         */
+        public Builder backend(String jdbcUrl, String adminUser, String adminPassword) {
+            if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("backend jdbcUrl: '" + jdbcUrl
+                        + "' is not supported; expected jdbc:postgresql://host[:port]/database");
+            }
+            this.backendUrl = jdbcUrl;
+            this.backendUser = requireRole(adminUser);
+            this.backendPassword = adminPassword;
+            return this;
+        }
+
+        /** Called for each decision as it is made (used by the runnable server to log them). */
+        Builder decisionListener(Consumer<AuthDecision> listener) {
+            this.decisionListener = listener;
+            return this;
+        }
+
+        /** Starts PostgreSQL and the gateway; fails if either cannot start. */
+        public LocalIamDatabase start() {
+            try {
+                return new LocalIamDatabase(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start the local IAM database", e);
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not set up roles in the backend: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.iamdb.testkit;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a {@link LocalIamDatabase} from the command line. The first line on stdout is a JSON object with
+ * everything a client needs (address, endpoint to sign for, credentials, CA file); one line per login
+ * decision follows. Stops when stdin closes or the process is killed.
+ */
+public final class Main {
+
+    static final String USAGE = "usage: java -jar iamdb-local.jar [--service dsql|rds] [--endpoint HOST] [--region R]"
+            + " [--port N] [--role NAME]... [--no-tls] [--max-connection-seconds N]";
+
+    private Main() {
+    }
+
+    /** Entry point; exits 2 on bad arguments, 0 after a clean shutdown. */
+    public static void main(String[] args) throws IOException {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        LocalIamDatabase.Builder builder;
+        try {
+            builder = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("iamdb-local: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        builder.decisionListener(d -> out.println(describe(d)));
+        LocalIamDatabase db = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(db::close, "iamdb-local-shutdown"));
+        out.println(json(db));
+        while (System.in.read() >= 0) {
+            // Input is ignored; only its end matters.
+        }
+        System.exit(0);
+    }
+
+    static LocalIamDatabase.Builder parse(String[] args) {
+        LocalIamDatabase.Builder b = LocalIamDatabase.builder();
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            switch (option) {
+                case "--no-tls":
+                    b.tls(false);
+                    break;
+                case "--service":
+                    b.service(Service.parse(value(args, ++i, option)));
+                    break;
+                case "--endpoint":
+                    b.endpoint(value(args, ++i, option));
+                    break;
+                case "--region":
+                    b.region(value(args, ++i, option));
+                    break;
+                case "--role":
+                    b.role(value(args, ++i, option));
+                    break;
+                case "--port":
+                    b.port(number(args, ++i, option, 0, 65535));
+                    break;
+                case "--max-connection-seconds":
+                    b.maxConnectionDuration(Duration.ofSeconds(number(args, ++i, option, 1, Integer.MAX_VALUE)));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option '" + option + "'");
+            }
+        }
+        return b;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + ": a value is required");
+        }
+        return args[i];
+    }
+
+    private static int number(String[] args, int i, String option, int min, int max) {
+        String text = value(args, i, option);
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the accepted range.
+        }
+        throw new IllegalArgumentException(option + ": '" + text + "' is not accepted; expected a whole number from "
+                + min + " to " + max);
+    }
+
+    static String json(LocalIamDatabase db) {
+        List<String> roles = new ArrayList<>();
+        for (String role : db.roles()) {
+            roles.add(quote(role));
+        }
+        Identity id = db.identity();
+        return "{\"host\":" + quote(db.host())
+                + ",\"port\":" + db.port()
+                + ",\"service\":" + quote(db.service().name().toLowerCase(java.util.Locale.ROOT))
+                + ",\"endpoint\":" + quote(db.endpoint())
+                + ",\"endpointPort\":" + db.endpointPort()
+                + ",\"region\":" + quote(db.region())
+                + ",\"database\":" + quote(db.database())
+                + ",\"accessKeyId\":" + quote(id.accessKeyId())
+                + ",\"secretAccessKey\":" + quote(id.secretAccessKey())
+                + ",\"principalArn\":" + quote(id.principalArn())
+                + ",\"roles\":[" + String.join(",", roles) + "]"
+                + ",\"sslRootCert\":" + (db.caCertificate() == null ? "null" : quote(db.caCertificate().toString()))
+                + ",\"jdbcUrl\":" + quote(db.jdbcUrl())
+                + "}";
+    }
+
+    static String describe(AuthDecision d) {
+        return d.time() + " login " + (d.accepted() ? "accepted" : "rejected") + " user=" + d.user() + " database="
+                + d.database() + " accessKeyId=" + d.accessKeyId() + (d.accepted() ? "" : " reason=" + d.reason());
+    }
+
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

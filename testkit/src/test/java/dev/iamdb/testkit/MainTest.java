@@ -1,0 +1,95 @@
+package dev.iamdb.testkit;
+
+import static dev.iamdb.testkit.DsqlGatewayTest.props;
+import static dev.iamdb.testkit.DsqlGatewayTest.query;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The runnable server in a child JVM: its JSON first line, decision log, clean exit on EOF, usage errors. */
+class MainTest {
+
+    @Test
+    void printsConnectionDetailsAndServesUntilStdinCloses() throws Exception {
+        Process p = start("--service", "rds", "--endpoint", "db1.abc.eu-central-1.rds.amazonaws.com", "--region",
+                "eu-central-1", "--role", "app", "--max-connection-seconds", "600");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String json = out.readLine();
+            assertThat(json).startsWith("{").endsWith("}");
+            assertThat(field(json, "service")).isEqualTo("rds");
+            assertThat(field(json, "host")).isEqualTo("127.0.0.1");
+            assertThat(field(json, "endpoint")).isEqualTo("db1.abc.eu-central-1.rds.amazonaws.com");
+            assertThat(field(json, "region")).isEqualTo("eu-central-1");
+            assertThat(field(json, "database")).isEqualTo("postgres");
+            assertThat(json).contains("\"endpointPort\":5432").contains("\"roles\":[\"iamdb\",\"app\"]");
+            Path ca = Path.of(field(json, "sslRootCert"));
+            assertThat(ca).exists();
+
+            Identity id = Identity.of(field(json, "accessKeyId"), field(json, "secretAccessKey"), field(json, "principalArn"));
+            String token = Tokens.presign(id).service("rds-db").region("eu-central-1")
+                    .host("db1.abc.eu-central-1.rds.amazonaws.com").port(5432).action("connect").dbUser("app").sign();
+            try (Connection c = DriverManager.getConnection(field(json, "jdbcUrl").replace("\\/", "/"), props("app", token))) {
+                assertThat(query(c, "select current_user")).isEqualTo("app");
+            }
+            assertThat(out.readLine()).contains("login accepted user=app").contains(id.accessKeyId())
+                    .doesNotContain(id.secretAccessKey());
+
+            p.getOutputStream().close();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(Files.exists(ca)).as("CA file deleted on shutdown").isFalse();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void rejectsBadArgumentsWithExitCode2() throws Exception {
+        Process p = start("--service", "mysql");
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(err).contains("service").contains("'mysql'").contains("dsql or rds");
+
+        Process q = start("--port", "70000");
+        String err2 = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(q.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(q.exitValue()).isEqualTo(2);
+        assertThat(err2).contains("--port").contains("'70000'").contains("0 to 65535");
+    }
+
+    @Test
+    void jsonEscapesSpecialCharacters() {
+        assertThat(Main.quote("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
+    }
+
+    /** Main in a child JVM on the test class path (the shaded jar is only built after the tests). */
+    private static Process start(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).start();
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+        assertThat(m.find()).as("field %s in %s", name, json).isTrue();
+        return m.group(1);
+    }
+}
