@@ -14,56 +14,23 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/**
- * The command line in-process. Credentials come from the {@code aws.*} system properties, which the
- * default chain reads before anything else, so no test reaches the machine's credentials or the
- * instance metadata service; the shared AWS files point into an empty temporary directory.
- */
+/** The command line in-process, with fake credentials from {@link FakeAwsCredentials}. */
 class CliTest {
-    private static final List<String> AWS_PROPERTIES = List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken",
-            "aws.region", "aws.configFile", "aws.sharedCredentialsFile");
     private static final Instant NOW = Instant.parse("2025-03-04T05:06:07Z");
     private static final String DSQL_HOST = "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws";
     private static final String RDS_HOST = "mydb.c0abcdefghij.us-east-1.rds.amazonaws.com";
 
-    private final Map<String, String> saved = new HashMap<>();
-    @TempDir
-    Path awsDir;
-
-    @BeforeEach
-    void fakeCredentials() {
-        for (String p : AWS_PROPERTIES) {
-            saved.put(p, System.getProperty(p));
-            System.clearProperty(p);
-        }
-        System.setProperty("aws.configFile", awsDir.resolve("config").toString());
-        System.setProperty("aws.sharedCredentialsFile", awsDir.resolve("credentials").toString());
-        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
-        System.setProperty("aws.secretAccessKey", "fake-secret");
-    }
-
-    @AfterEach
-    void restore() {
-        saved.forEach((p, v) -> {
-            if (v == null) {
-                System.clearProperty(p);
-            } else {
-                System.setProperty(p, v);
-            }
-        });
-    }
+    @RegisterExtension
+    final FakeAwsCredentials aws = new FakeAwsCredentials();
 
     record Result(int status, String out, String err) {
         /** The token printed by a successful {@code token} command, which must be all of stdout. */
@@ -173,7 +140,7 @@ class CliTest {
 
     @Test
     void profileCredentials() throws IOException {
-        Files.writeString(awsDir.resolve("credentials"),
+        Files.writeString(aws.awsDir().resolve("credentials"),
                 "[ci]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n");
         String token = run("token", "--host", DSQL_HOST, "--user", "admin", "--profile", "ci").token();
         assertThat(AuthToken.parse(token).accessKeyId()).isEqualTo("AKIDPROFILE");
