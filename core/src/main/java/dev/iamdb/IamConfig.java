@@ -161,6 +161,28 @@ public final class IamConfig {
         return "the default AWS credentials chain";
     }
 
+    /**
+     * Everything a token and its reuse depend on. Configurations with equal keys sign the same tokens with
+     * the same credentials source, so one {@link TokenProvider} may serve both; any difference (another
+     * user, host, profile or provider) gives another key.
+     */
+    TokenKey tokenKey() {
+        return new TokenKey(service, action(), signedHost, signedPort, region, user, tokenLifetime, expiration,
+                profile, providerClass, providerInstance, clock);
+    }
+
+    /** See {@link #tokenKey()}; a provider instance and a clock compare by their own {@code equals}. */
+    record TokenKey(IamService service, String action, String signedHost, int signedPort, String region, String user,
+                    Duration tokenLifetime, Duration expiration, String profile,
+                    Class<? extends AwsCredentialsProvider> providerClass, AwsCredentialsProvider providerInstance,
+                    Clock clock) {
+        /** Never prints the provider instance: an application's provider may show its secrets. */
+        @Override
+        public String toString() {
+            return "TokenKey[" + action + " " + user + "@" + signedHost + ":" + signedPort + ", " + region + "]";
+        }
+    }
+
     @Override
     public String toString() {
         return "IamConfig[service=" + service.propertyValue() + ", host=" + host + ", signedHost=" + signedHost

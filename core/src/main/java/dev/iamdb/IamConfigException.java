@@ -14,7 +14,14 @@ public final class IamConfigException extends IllegalArgumentException {
         this(property.propertyName(), message);
     }
 
-    IamConfigException(String property, String message) {
+    /**
+     * For framework adapters that check settings of their own (such as a framework's password key), so
+     * that every configuration mistake reaches the application as the same exception type.
+     *
+     * @param property the name of the setting as the user wrote it
+     * @param message what is wrong, with the bad value and what is accepted
+     */
+    public IamConfigException(String property, String message) {
         super(message);
         this.property = property;
     }

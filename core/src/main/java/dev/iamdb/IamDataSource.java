@@ -43,16 +43,19 @@ public final class IamDataSource implements DataSource, AutoCloseable {
 
     /** Creates the data source and the token provider (with its credentials) it owns; close to release them. */
     public IamDataSource(IamConfig config) {
-        this(new TokenProvider(config), true);
+        this(config, new TokenProvider(config), true);
     }
 
-    /** Shares a token provider, and its cache, with other data sources; the caller closes the provider. */
-    public IamDataSource(TokenProvider tokens) {
-        this(tokens, false);
+    /**
+     * Connects with {@code config}'s URL and driver properties but a shared provider's tokens; the caller
+     * makes sure both have the same {@link IamConfig#tokenKey()} and closes the provider.
+     */
+    IamDataSource(IamConfig config, TokenProvider tokens) {
+        this(config, tokens, false);
     }
 
-    private IamDataSource(TokenProvider tokens, boolean ownsTokens) {
-        this.config = tokens.config();
+    private IamDataSource(IamConfig config, TokenProvider tokens, boolean ownsTokens) {
+        this.config = config;
         if (config.url() == null) {
             throw new IamConfigException("url", "An IAM DataSource needs a JDBC URL such as jdbc:postgresql://"
                     + config.signedHost() + ":5432/postgres; the configuration was built from a host only.");
@@ -86,26 +89,20 @@ public final class IamDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         TokenProvider.Token token = tokens.next();
-        try {
-            return connect(token.value());
-        } catch (SQLException e) {
-            if (!isLoginRejected(e)) {
-                throw explain(e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return connect(token.value());
+            } catch (SQLException e) {
+                if (!isLoginRejected(e)) {
+                    throw explain(e);
+                }
+                tokens.invalidate(token.value());
+                // A freshly signed token that is refused will be refused again: only a cached one earns a retry.
+                if (!token.cached() || attempt == 2) {
+                    throw rejected(e);
+                }
             }
-            tokens.invalidate(token.value());
-            if (!token.cached()) {
-                throw rejected(e);
-            }
-        }
-        TokenProvider.Token retry = tokens.next();
-        try {
-            return connect(retry.value());
-        } catch (SQLException e) {
-            if (!isLoginRejected(e)) {
-                throw explain(e);
-            }
-            tokens.invalidate(retry.value());
-            throw rejected(e);
+            token = tokens.next();
         }
     }
 

@@ -36,7 +36,8 @@ final class JdbcUrl {
 
     static JdbcUrl parse(String url) {
         String rest = url.trim();
-        if (rest.regionMatches(true, 0, IAMDB_PREFIX, 0, IAMDB_PREFIX.length())) {
+        boolean iamdb = rest.regionMatches(true, 0, IAMDB_PREFIX, 0, IAMDB_PREFIX.length());
+        if (iamdb) {
             rest = "jdbc:" + rest.substring(IAMDB_PREFIX.length());
         }
         if (!rest.regionMatches(true, 0, "jdbc:", 0, 5) || rest.indexOf("://") < 0) {
@@ -52,6 +53,11 @@ final class JdbcUrl {
         String authority = slash < 0 ? authorityAndPath : authorityAndPath.substring(0, slash);
         String database = slash < 0 ? "" : decode(authorityAndPath.substring(slash + 1));
 
+        if (iamdb && database.isEmpty()) {
+            // Aurora DSQL has the one database postgres; pgjdbc would refuse a URL without one or use the user name.
+            database = "postgres";
+            authorityAndPath = authority + "/" + database;
+        }
         if (authority.isEmpty()) {
             throw badUrl(url, "a host after //");
         }
