@@ -1,0 +1,61 @@
+package dev.iamdb.hibernate;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iamdb.IamConfigException;
+import java.util.Map;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.junit.jupiter.api.Test;
+
+/** Mistakes fail SessionFactory creation with a message naming the setting; nothing is contacted. */
+class BadSettingsTest {
+
+    @Test
+    void anOutOfRangeIamdbPropertyFailsWithCoresMessage() {
+        assertThatThrownBy(() -> build(Map.of("hibernate.connection.iamTokenLifetime", "0")))
+                .hasRootCauseInstanceOf(IamConfigException.class)
+                .rootCause()
+                .hasMessage("Invalid value '0' for property iamTokenLifetime: expected a whole number from 1 to 604800.");
+    }
+
+    @Test
+    void aMisspeltIamdbPropertyFails() {
+        assertThatThrownBy(() -> build(Map.of("hibernate.connection.iamregion", "us-east-1")))
+                .rootCause()
+                .hasMessageContaining("Unknown iamdb property 'iamregion'. Did you mean iamRegion?");
+    }
+
+    @Test
+    void aHibernatePasswordFailsWithoutShowingIt() {
+        assertThatThrownBy(() -> build(Map.of("hibernate.connection.password", "s3cr3t-value")))
+                .rootCause()
+                .hasMessageContaining("hibernate.connection.password is configured, but iamdb logs in with short-lived IAM auth tokens")
+                .message().doesNotContain("s3cr3t-value");
+    }
+
+    @Test
+    void aJpaPasswordFails() {
+        assertThatThrownBy(() -> build(Map.of("jakarta.persistence.jdbc.password", "s3cr3t-value")))
+                .rootCause()
+                .hasMessageContaining("jakarta.persistence.jdbc.password is configured");
+    }
+
+    @Test
+    void aMissingUrlNamesTheHibernateSetting() {
+        assertThatThrownBy(() -> new MetadataSources(new StandardServiceRegistryBuilder()
+                .applySetting("hibernate.connection.provider_class", "iamdb")
+                .applySetting("hibernate.connection.username", "admin")
+                .build()).buildMetadata().buildSessionFactory())
+                .rootCause()
+                .hasMessageContaining("No JDBC URL: set hibernate.connection.url (or jakarta.persistence.jdbc.url)");
+    }
+
+    /** The guide's settings plus one mistake; the guide's endpoint is never reached because configuration fails first. */
+    private static void build(Map<String, Object> mistake) {
+        StandardServiceRegistryBuilder registry = new StandardServiceRegistryBuilder()
+                .loadProperties(HibernatePropertiesTest.GUIDE_PROPERTIES)
+                .applySettings(mistake);
+        new MetadataSources(registry.build()).buildMetadata().buildSessionFactory();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.iamdb.hibernate;
+
+import dev.iamdb.testkit.Identity;
+import dev.iamdb.testkit.LocalIamDatabase;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** The settings a test overrides to point a production configuration at the local IAM database. */
+final class Testkit {
+    private Testkit() {
+    }
+
+    /** The guide's URL, but to the local gateway: tokens are still signed for the DSQL endpoint name (iamHost). */
+    static String url(LocalIamDatabase db) {
+        return "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
+                + db.caCertificate() + "&iamHost=" + db.endpoint();
+    }
+
+    /** URL and credentials for the local database, under the Hibernate names. */
+    static Map<String, Object> overrides(LocalIamDatabase db) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("hibernate.connection.url", url(db));
+        settings.put("hibernate.connection.awsCredentialsProvider", credentials(db.identity()));
+        return settings;
+    }
+
+    static StaticCredentialsProvider credentials(Identity id) {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id.accessKeyId(), id.secretAccessKey()));
+    }
+}
