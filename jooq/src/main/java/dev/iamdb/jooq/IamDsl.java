@@ -1,0 +1,79 @@
+package dev.iamdb.jooq;
+
+import dev.iamdb.IamConfig;
+import dev.iamdb.IamConfigException;
+import dev.iamdb.IamDataSource;
+import dev.iamdb.IamPooledDataSource;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.jooq.CloseableDSLContext;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
+import org.jooq.impl.DefaultTransactionProvider;
+
+/**
+ * Creates jOOQ {@link DSLContext}s whose connections log in with IAM auth tokens, in the
+ * {@link SQLDialect#POSTGRES} dialect and with transactions that work on Aurora DSQL.
+ *
+ * <p>Aurora DSQL has no {@code SAVEPOINT}, so a nested {@code transaction(…)} never sets one: it joins
+ * the enclosing transaction, and its work commits or rolls back with that transaction. An exception
+ * from a nested transaction that the outer code catches does not undo the nested work; let it
+ * propagate to roll back everything.
+ *
+ * <p>The contexts built from settings own a connection pool: close them (try-with-resources, or at
+ * application shutdown) to close the pool and the credentials provider iamdb created.
+ */
+public final class IamDsl {
+    private IamDsl() {
+    }
+
+    /**
+     * A context over a new pool, configured from a JDBC URL and iamdb settings (see
+     * {@code docs/configuration.md}); other settings go to the JDBC driver. A {@link java.util.Properties}
+     * object is such a map.
+     *
+     * @throws IamConfigException when a setting is missing or invalid; the message names it
+     */
+    public static CloseableDSLContext create(String jdbcUrl, Map<?, ?> settings) {
+        return create(IamConfig.builder().url(jdbcUrl).properties(settings).build());
+    }
+
+    /** A context over a new pool with default HikariCP settings; close it to close the pool. */
+    public static CloseableDSLContext create(IamConfig config) {
+        return create(config, Map.of());
+    }
+
+    /**
+     * A context over a new pool with HikariCP settings by their HikariCP names, as for
+     * {@link IamPooledDataSource#IamPooledDataSource(IamConfig, Map)}; close it to close the pool.
+     *
+     * @throws IamConfigException when a pool setting is unknown or would bypass IAM
+     */
+    public static CloseableDSLContext create(IamConfig config, Map<String, String> poolSettings) {
+        IamConnectionProvider connections = new IamConnectionProvider(config, poolSettings);
+        return new IamDslContext(configuration(connections), connections);
+    }
+
+    /**
+     * A context over a DataSource the application owns and closes: an {@link IamPooledDataSource}, or
+     * a pool over an {@link IamDataSource}.
+     *
+     * @throws IllegalArgumentException when {@code dataSource} does not log in with IAM tokens
+     */
+    public static DSLContext create(DataSource dataSource) {
+        return DSL.using(configuration(new IamConnectionProvider(dataSource)));
+    }
+
+    private static DefaultConfiguration configuration(IamConnectionProvider connections) {
+        DefaultConfiguration configuration = new DefaultConfiguration();
+        // The bean setters, not the set(…) overloads: resolving those makes javac read jOOQ's JAXB-annotated
+        // Settings and warn wherever JAXB (optional for jOOQ) is not on the class path.
+        configuration.setSQLDialect(SQLDialect.POSTGRES);
+        configuration.setConnectionProvider(connections);
+        // nested = false: jOOQ's default sets a SAVEPOINT for each nested transaction, which Aurora DSQL rejects.
+        configuration.setTransactionProvider(new DefaultTransactionProvider(connections, false));
+        return configuration;
+    }
+}
