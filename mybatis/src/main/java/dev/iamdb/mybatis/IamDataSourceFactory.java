@@ -1,0 +1,133 @@
+package dev.iamdb.mybatis;
+
+import dev.iamdb.IamConfig;
+import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.IamProperty;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.ibatis.datasource.DataSourceException;
+import org.apache.ibatis.datasource.DataSourceFactory;
+
+/**
+ * A MyBatis {@link DataSourceFactory} whose connections log in to Aurora DSQL or RDS PostgreSQL with
+ * short-lived IAM auth tokens, for {@code mybatis-config.xml}:
+ *
+ * <pre>{@code
+ * <dataSource type="dev.iamdb.mybatis.IamDataSourceFactory">
+ *   <property name="url" value="jdbc:postgresql://your-cluster-id.dsql.us-east-1.on.aws:5432/postgres"/>
+ *   <property name="username" value="app"/>
+ *   <property name="pool.maximumPoolSize" value="10"/>
+ * </dataSource>
+ * }</pre>
+ *
+ * <p>Properties: {@code url}; {@code username} (or {@code user}); iamdb's own properties by their names
+ * ({@code iamHost}, {@code iamRegion}, {@code awsProfile}, … see {@code docs/configuration.md});
+ * HikariCP settings prefixed with {@code pool.}; JDBC driver properties prefixed with {@code driver.},
+ * as with MyBatis' own data sources. Anything else fails, so that a misspelt or MyBatis-{@code POOLED}
+ * setting is not silently ignored.
+ *
+ * <p>The data source is an {@link IamPooledDataSource}: a HikariCP pool that signs (or reuses) a token
+ * for every new physical connection. MyBatis' {@code POOLED} type cannot do this: it keeps one fixed
+ * password, so connections it opens after the first token expires (15 minutes) are refused.
+ *
+ * <p>MyBatis never closes a data source. Close it when the application stops:
+ * {@code ((IamPooledDataSource) sqlSessionFactory.getConfiguration().getEnvironment().getDataSource()).close()}.
+ * Each {@code <environment>} gets its own factory, pool, credentials and tokens.
+ */
+public class IamDataSourceFactory implements DataSourceFactory {
+    private static final String POOL_PREFIX = "pool.";
+    private static final String DRIVER_PREFIX = "driver.";
+
+    /** Settings of MyBatis' UNPOOLED and POOLED data sources that this factory replaces, with what to use instead. */
+    private static final Map<String, String> MYBATIS_SETTINGS = Map.ofEntries(
+            Map.entry("driver", "iamdb connects through the JDBC driver that accepts the url (pgjdbc for jdbc:postgresql:); remove it"),
+            Map.entry("autoCommit", "use pool.autoCommit"),
+            Map.entry("defaultTransactionIsolationLevel", "use pool.transactionIsolation, such as TRANSACTION_READ_COMMITTED"),
+            Map.entry("defaultNetworkTimeout", "use the driver's setting, such as driver.socketTimeout (seconds) for pgjdbc"),
+            Map.entry("poolMaximumActiveConnections", "use pool.maximumPoolSize"),
+            Map.entry("poolMaximumIdleConnections", "use pool.minimumIdle and pool.idleTimeout"),
+            Map.entry("poolMaximumCheckoutTime", "HikariCP never takes a connection back from its borrower; "
+                    + "pool.leakDetectionThreshold reports long borrows"),
+            Map.entry("poolTimeToWait", "use pool.connectionTimeout"),
+            Map.entry("poolMaximumLocalBadConnectionTolerance", "HikariCP replaces a broken connection by itself; remove it"),
+            Map.entry("poolPingEnabled", "HikariCP checks idle connections before handing them out; remove it"),
+            Map.entry("poolPingQuery", "HikariCP checks connections with the driver's isValid(); remove it"),
+            Map.entry("poolPingConnectionsNotUsedFor", "use pool.keepaliveTime"));
+
+    private IamPooledDataSource dataSource;
+
+    /**
+     * Builds the pool from the {@code <property>} values, after MyBatis has resolved their
+     * {@code ${…}} placeholders. The pool opens its first connection now, so a wrong setup fails when
+     * the {@code SqlSessionFactory} is built.
+     *
+     * @throws dev.iamdb.IamConfigException when an iamdb or pool setting is wrong, naming it
+     * @throws DataSourceException when a property is unknown or belongs to MyBatis' own data sources
+     */
+    @Override
+    public final void setProperties(Properties properties) {
+        if (dataSource != null) {
+            throw new IllegalStateException("This IamDataSourceFactory is already configured: MyBatis creates one per <dataSource>.");
+        }
+        IamConfig.Builder config = IamConfig.builder();
+        Map<String, String> poolSettings = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            String value = properties.getProperty(name);
+            if (name.startsWith(POOL_PREFIX)) {
+                poolSettings.put(name.substring(POOL_PREFIX.length()), value);
+            } else if (name.startsWith(DRIVER_PREFIX)) {
+                config.property(name.substring(DRIVER_PREFIX.length()), value);
+            } else if (name.equals("url")) {
+                config.url(value);
+            } else if (name.equals("username")) {
+                config.property("user", value);
+            } else if (name.equals("user") || name.equals("password") || IamProperty.isReserved(name)) {
+                // iamdb's name space: core accepts its properties and explains what is wrong with the rest.
+                config.property(name, value);
+            } else if (MYBATIS_SETTINGS.containsKey(name)) {
+                throw new DataSourceException("Property '" + name + "' ('" + value + "') of MyBatis' own data sources is not used by "
+                        + IamDataSourceFactory.class.getSimpleName() + ": " + MYBATIS_SETTINGS.get(name) + ".");
+            } else {
+                throw new DataSourceException("Unknown property '" + name + "' for " + IamDataSourceFactory.class.getSimpleName()
+                        + ". Accepted: url, username, the iamdb properties (" + iamdbPropertyNames()
+                        + "), pool.<HikariCP setting> such as pool.maximumPoolSize, and driver.<JDBC driver property> such as driver.ApplicationName.");
+            }
+        }
+        String user = properties.getProperty("user");
+        String username = properties.getProperty("username");
+        if (user != null && username != null && !user.equals(username)) {
+            throw new DataSourceException("Properties username ('" + username + "') and user ('" + user
+                    + "') name different database users; keep one.");
+        }
+        configure(config);
+        dataSource = new IamPooledDataSource(config.build(), poolSettings);
+    }
+
+    /**
+     * Adds to the configuration what {@code <property>} text cannot express, such as an
+     * {@code AwsCredentialsProvider} instance the application builds itself, or a {@code Clock}.
+     * Called after the properties are applied, before the configuration is validated; does nothing
+     * unless overridden. MyBatis creates the factory by class name, so a subclass named in
+     * {@code type="…"} needs a public no-argument constructor.
+     */
+    protected void configure(IamConfig.Builder config) {
+    }
+
+    /** The pool built by {@link #setProperties}; close it when the application stops. */
+    @Override
+    public final IamPooledDataSource getDataSource() {
+        if (dataSource == null) {
+            throw new IllegalStateException("Call setProperties first: it configures the IAM data source.");
+        }
+        return dataSource;
+    }
+
+    private static String iamdbPropertyNames() {
+        StringBuilder names = new StringBuilder();
+        for (IamProperty p : IamProperty.values()) {
+            names.append(names.length() == 0 ? "" : ", ").append(p.propertyName());
+        }
+        return names.toString();
+    }
+}
