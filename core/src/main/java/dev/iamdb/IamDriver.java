@@ -1,11 +1,6 @@
 package dev.iamdb;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
@@ -36,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * The providers, and the credentials providers iamdb created for them, live until {@link #close()} or until
  * the driver is deregistered from {@link DriverManager} (as servlet containers do on undeploy).
  *
- * <p>Connections are pgjdbc's, wrapped only so that {@link DatabaseMetaData#getURL()} reports the
- * {@code jdbc:iamdb:} URL the application gave; {@code unwrap(PGConnection.class)} reaches pgjdbc.
+ * <p>Connections are pgjdbc's own, unwrapped. Their {@link java.sql.DatabaseMetaData#getURL()} is pgjdbc's
+ * {@code jdbc:postgresql://host…} URL (without iamdb's parameters): tools that tell the database from that URL
+ * see PostgreSQL, and Flyway's Aurora DSQL support, which reads the endpoint host from it, sees the cluster.
  */
 public final class IamDriver implements Driver, AutoCloseable {
     private static final String PREFIX = "jdbc:iamdb:";
@@ -85,8 +81,7 @@ public final class IamDriver implements Driver, AutoCloseable {
             return null;
         }
         IamConfig config = configure(url, info);
-        Connection connection = new IamDataSource(config, tokenProvider(config)).getConnection();
-        return reportingUrl(connection, url);
+        return new IamDataSource(config, tokenProvider(config)).getConnection();
     }
 
     private static IamConfig configure(String url, Properties info) throws SQLException {
@@ -211,73 +206,5 @@ public final class IamDriver implements Driver, AutoCloseable {
     @Override
     public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
         throw new SQLFeatureNotSupportedException("iamdb logs through SLF4J");
-    }
-
-    /** A view of {@code target} whose metadata reports {@code url}; everything else goes to {@code target}. */
-    private static Connection reportingUrl(Connection target, String url) {
-        ReportingUrl handler = new ReportingUrl(target, url);
-        handler.connection = (Connection) Proxy.newProxyInstance(IamDriver.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, handler);
-        return handler.connection;
-    }
-
-    /**
-     * Handles a connection and its metadata: tools tell the database from the metadata's URL, and JDBC
-     * wants the metadata's connection to be the one the application holds.
-     */
-    private static final class ReportingUrl implements InvocationHandler {
-        private final Object target;
-        private final String url;
-        private Connection connection;
-
-        ReportingUrl(Object target, String url) {
-            this.target = target;
-            this.url = url;
-        }
-
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            switch (method.getName()) {
-                case "equals":
-                    return proxy == args[0];
-                case "hashCode":
-                    return System.identityHashCode(proxy);
-                case "unwrap":
-                    if (((Class<?>) args[0]).isInstance(proxy)) {
-                        return proxy;
-                    }
-                    break;
-                case "isWrapperFor":
-                    if (((Class<?>) args[0]).isInstance(proxy)) {
-                        return true;
-                    }
-                    break;
-                case "getMetaData":
-                    if (proxy instanceof Connection) {
-                        ReportingUrl metadata = new ReportingUrl(((Connection) target).getMetaData(), url);
-                        metadata.connection = connection;
-                        return Proxy.newProxyInstance(IamDriver.class.getClassLoader(),
-                                new Class<?>[] {DatabaseMetaData.class}, metadata);
-                    }
-                    break;
-                case "getURL":
-                    if (proxy instanceof DatabaseMetaData) {
-                        return url;
-                    }
-                    break;
-                case "getConnection":
-                    if (proxy instanceof DatabaseMetaData) {
-                        return connection;
-                    }
-                    break;
-                default:
-                    break;
-            }
-            try {
-                return method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }
     }
 }

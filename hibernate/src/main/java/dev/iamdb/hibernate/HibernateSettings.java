@@ -1,6 +1,7 @@
 package dev.iamdb.hibernate;
 
 import dev.iamdb.IamConfig;
+import dev.iamdb.IamConfigException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,12 +42,12 @@ final class HibernateSettings {
     private HibernateSettings() {
     }
 
-    /** The iamdb configuration; throws {@link dev.iamdb.IamConfigException} naming a bad setting. */
+    /** The iamdb configuration; throws {@link IamConfigException} naming a bad setting. */
     static IamConfig iamConfig(Map<String, Object> settings, Clock clock) {
         rejectPassword(settings);
         String url = first(settings, URL_KEYS);
         if (url == null) {
-            throw new IllegalArgumentException("No JDBC URL: set hibernate.connection.url (or jakarta.persistence.jdbc.url) to "
+            throw new IamConfigException("hibernate.connection.url", "No JDBC URL: set hibernate.connection.url (or jakarta.persistence.jdbc.url) to "
                     + "a URL such as jdbc:postgresql://<cluster-id>.dsql.us-east-1.on.aws:5432/postgres.");
         }
         IamConfig.Builder b = IamConfig.builder().url(url).clock(clock);
@@ -92,7 +93,7 @@ final class HibernateSettings {
     private static void rejectPassword(Map<String, Object> settings) {
         for (String key : PASSWORD_KEYS) {
             if (settings.get(key) != null) {
-                throw new IllegalArgumentException("Setting " + key
+                throw new IamConfigException(key, "Setting " + key
                         + " is configured, but iamdb logs in with short-lived IAM auth tokens instead of a password: remove "
                         + key + " and grant the IAM identity access to the database user.");
             }

@@ -1,12 +1,12 @@
 package dev.iamdb.mybatis;
 
 import dev.iamdb.IamConfig;
+import dev.iamdb.IamConfigException;
 import dev.iamdb.IamPooledDataSource;
 import dev.iamdb.IamProperty;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.ibatis.datasource.DataSourceException;
 import org.apache.ibatis.datasource.DataSourceFactory;
 
 /**
@@ -62,8 +62,8 @@ public class IamDataSourceFactory implements DataSourceFactory {
      * {@code ${…}} placeholders. The pool opens its first connection now, so a wrong setup fails when
      * the {@code SqlSessionFactory} is built.
      *
-     * @throws dev.iamdb.IamConfigException when an iamdb or pool setting is wrong, naming it
-     * @throws DataSourceException when a property is unknown or belongs to MyBatis' own data sources
+     * @throws IamConfigException when a property is unknown, belongs to MyBatis' own data sources, or an
+     *         iamdb or pool setting is wrong; the message and {@link IamConfigException#property()} name it
      */
     @Override
     public final void setProperties(Properties properties) {
@@ -86,10 +86,10 @@ public class IamDataSourceFactory implements DataSourceFactory {
                 // iamdb's name space: core accepts its properties and explains what is wrong with the rest.
                 config.property(name, value);
             } else if (MYBATIS_SETTINGS.containsKey(name)) {
-                throw new DataSourceException("Property '" + name + "' ('" + value + "') of MyBatis' own data sources is not used by "
+                throw new IamConfigException(name, "Property '" + name + "' ('" + value + "') of MyBatis' own data sources is not used by "
                         + IamDataSourceFactory.class.getSimpleName() + ": " + MYBATIS_SETTINGS.get(name) + ".");
             } else {
-                throw new DataSourceException("Unknown property '" + name + "' for " + IamDataSourceFactory.class.getSimpleName()
+                throw new IamConfigException(name, "Unknown property '" + name + "' for " + IamDataSourceFactory.class.getSimpleName()
                         + ". Accepted: url, username, the iamdb properties (" + iamdbPropertyNames()
                         + "), pool.<HikariCP setting> such as pool.maximumPoolSize, and driver.<JDBC driver property> such as driver.ApplicationName.");
             }
@@ -97,7 +97,7 @@ public class IamDataSourceFactory implements DataSourceFactory {
         String user = properties.getProperty("user");
         String username = properties.getProperty("username");
         if (user != null && username != null && !user.equals(username)) {
-            throw new DataSourceException("Properties username ('" + username + "') and user ('" + user
+            throw new IamConfigException("username", "Properties username ('" + username + "') and user ('" + user
                     + "') name different database users; keep one.");
         }
         configure(config);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iamdb.IamConfigException;
 import java.util.Properties;
-import org.apache.ibatis.datasource.DataSourceException;
 import org.junit.jupiter.api.Test;
 
 /** Properties that would be ignored or bypass IAM fail when MyBatis configures the factory, before any connection. */
@@ -28,7 +27,7 @@ class IamDataSourceFactoryTest {
     @Test
     void mybatisPoolSettingsNameTheirHikariCpReplacement() {
         assertThatThrownBy(() -> configure(production("poolMaximumActiveConnections", "20")))
-                .isInstanceOf(DataSourceException.class)
+                .isInstanceOf(IamConfigException.class)
                 .hasMessageContaining("'poolMaximumActiveConnections' ('20')")
                 .hasMessageContaining("use pool.maximumPoolSize");
         assertThatThrownBy(() -> configure(production("poolTimeToWait", "5000")))
@@ -38,7 +37,7 @@ class IamDataSourceFactoryTest {
     @Test
     void aDriverClassIsRefusedBecauseTheUrlChoosesTheDriver() {
         assertThatThrownBy(() -> configure(production("driver", "org.postgresql.Driver")))
-                .isInstanceOf(DataSourceException.class)
+                .isInstanceOf(IamConfigException.class)
                 .hasMessageContaining("'driver' ('org.postgresql.Driver')")
                 .hasMessageContaining("remove it");
     }
@@ -71,7 +70,7 @@ class IamDataSourceFactoryTest {
     @Test
     void anUnknownPropertySaysWhatIsAccepted() {
         assertThatThrownBy(() -> configure(production("maxPoolSize", "5")))
-                .isInstanceOf(DataSourceException.class)
+                .isInstanceOf(IamConfigException.class)
                 .hasMessageContaining("Unknown property 'maxPoolSize'")
                 .hasMessageContaining("pool.<HikariCP setting>")
                 .hasMessageContaining("driver.<JDBC driver property>")
@@ -81,7 +80,7 @@ class IamDataSourceFactoryTest {
     @Test
     void usernameAndUserMustAgree() {
         assertThatThrownBy(() -> configure(production("user", "admin")))
-                .isInstanceOf(DataSourceException.class)
+                .isInstanceOf(IamConfigException.class)
                 .hasMessageContaining("username ('app') and user ('admin')");
     }
 }
