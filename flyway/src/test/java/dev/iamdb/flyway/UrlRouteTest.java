@@ -1,0 +1,122 @@
+package dev.iamdb.flyway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iamdb.testkit.LocalIamDatabase;
+import dev.iamdb.testkit.LocalIamDatabaseExtension;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Flyway configured only by settings, with a {@code jdbc:iamdb:postgresql:} URL: Flyway finds
+ * {@link IamPostgreSQLDatabaseType} through its plugin mechanism and connects with iamdb's driver.
+ * Credentials come from the default AWS chain (the {@code aws.*} system properties), as in production.
+ */
+class UrlRouteTest {
+    @RegisterExtension
+    static final LocalIamDatabaseExtension DB = new LocalIamDatabaseExtension(
+            LocalIamDatabase.builder().identity(Testkit.IDENTITY));
+
+    private static final Properties SAVED = new Properties();
+
+    private LocalIamDatabase db;
+
+    @BeforeAll
+    static void credentialsInTheDefaultChain() {
+        for (String key : new String[] {"aws.accessKeyId", "aws.secretAccessKey"}) {
+            String value = System.getProperty(key);
+            if (value != null) {
+                SAVED.setProperty(key, value);
+            }
+        }
+        System.setProperty("aws.accessKeyId", Testkit.IDENTITY.accessKeyId());
+        System.setProperty("aws.secretAccessKey", Testkit.IDENTITY.secretAccessKey());
+    }
+
+    @AfterAll
+    static void restoreCredentials() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+        SAVED.forEach((k, v) -> System.setProperty((String) k, (String) v));
+    }
+
+    @BeforeEach
+    void emptySchema(LocalIamDatabase db) throws SQLException {
+        this.db = db;
+        Testkit.dropMigratedTables(db);
+    }
+
+    @Test
+    void configurationMapWithAnIamdbUrl() throws SQLException {
+        String url = Testkit.iamdbUrl(db);
+        // guide:map:start
+        Flyway flyway = Flyway.configure()
+                .configuration(Map.of(
+                        "flyway.url", url,
+                        "flyway.user", "admin",
+                        "flyway.locations", "classpath:db/migration"))
+                .load();
+        flyway.migrate();
+        // guide:map:end
+
+        assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("2");
+        assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
+        assertThat(Testkit.history(db)).containsExactly("1:true", "2:true");
+        assertAllLoginsAcceptedForTheDefaultChainsCredentials();
+    }
+
+    @Test
+    void flywayConfFileWithOnlyTheUrlOverridden() throws IOException, SQLException {
+        Properties conf = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("src/test/resources/docs/flyway.conf"), StandardCharsets.UTF_8)) {
+            conf.load(in);
+        }
+        conf.setProperty("flyway.url", Testkit.iamdbUrl(db));
+        Flyway flyway = Flyway.configure().configuration(conf).load();
+
+        assertThat(flyway.migrate().migrationsExecuted).isEqualTo(2);
+        assertThat(flyway.info().pending()).isEmpty();
+        assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
+        assertThat(Testkit.history(db)).containsExactly("1:true", "2:true");
+        assertAllLoginsAcceptedForTheDefaultChainsCredentials();
+    }
+
+    @Test
+    void aMisspeltIamdbSettingFailsBeforeAnyLoginAndIsNamed() throws SQLException {
+        Flyway flyway = Flyway.configure()
+                .configuration(Map.of(
+                        "flyway.url", Testkit.iamdbUrl(db) + "&iamRegoin=us-east-1",
+                        "flyway.user", "admin",
+                        "flyway.locations", "classpath:db/migration"))
+                .load();
+
+        assertThatThrownBy(flyway::migrate)
+                .isInstanceOf(FlywayException.class)
+                .hasMessageContaining("iamRegoin")
+                .hasMessageContaining("Known properties: iamHost, iamDefaultPort, iamRegion");
+        assertThat(db.decisions()).isEmpty();
+        assertThat(Testkit.tableExists(db, "flyway_schema_history")).isFalse();
+    }
+
+    private void assertAllLoginsAcceptedForTheDefaultChainsCredentials() {
+        assertThat(db.decisions()).isNotEmpty().allSatisfy(d -> {
+            assertThat(d.accepted()).as(d.reason()).isTrue();
+            assertThat(d.user()).isEqualTo("admin");
+            assertThat(d.accessKeyId()).isEqualTo(Testkit.IDENTITY.accessKeyId());
+        });
+    }
+}
