@@ -149,7 +149,7 @@ public final class IamDataSource implements DataSource, AutoCloseable {
 
     private SQLException rejected(SQLException e) {
         StringBuilder m = new StringBuilder("The server rejected the IAM token for user '").append(config.user())
-                .append("' on ").append(config.host()).append(": ").append(e.getMessage()).append(" Check: ");
+                .append("' on ").append(config.host()).append(": ").append(sentence(e.getMessage())).append(" Check: ");
         if (config.service() == IamService.DSQL) {
             m.append("the IAM policy allows ").append(config.admin() ? "dsql:DbConnectAdmin" : "dsql:DbConnect")
                     .append(" on this cluster; ")
@@ -167,6 +167,12 @@ public final class IamDataSource implements DataSource, AutoCloseable {
                 .append(" with credentials from ").append(config.credentialsSource())
                 .append("; and that this machine's clock is correct.");
         return new SQLException(m.toString(), e.getSQLState(), e);
+    }
+
+    /** The server's words as a sentence, so that the checklist after them reads as one. */
+    private static String sentence(String message) {
+        String m = message == null ? "" : message.strip();
+        return m.endsWith(".") ? m : m + ".";
     }
 
     private SQLException explain(SQLException e) {
