@@ -1,0 +1,130 @@
+package dev.iamdb.examples.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.iamdb.IamDriver;
+import dev.iamdb.testkit.AuthDecision;
+import dev.iamdb.testkit.Identity;
+import dev.iamdb.testkit.LocalIamDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistrar;
+
+/**
+ * The application as it is, started by Spring Boot against the testkit's IAM-verifying PostgreSQL (Aurora DSQL
+ * emulation). Of {@code application.properties} only {@code spring.datasource.url} is overridden, to reach the
+ * local gateway while signing tokens for its DSQL endpoint name; credentials come from the default AWS chain
+ * (the {@code aws.*} system properties, holding the fake identity the gateway trusts).
+ */
+@SpringBootTest
+class BootExampleApplicationTest {
+    private static final Identity IDENTITY = Identity.of("AKIAIAMDBBOOTEXAMPLE", "fake-secret-for-the-local-testkit-only",
+            Identity.DEFAULT_PRINCIPAL_ARN);
+    private static final String[] CREDENTIAL_PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey"};
+    private static final Properties SAVED = new Properties();
+
+    @Autowired
+    LocalIamDatabase db;
+
+    @Autowired
+    NoteRepository notes;
+
+    @Autowired
+    DataSource dataSource;
+
+    /** Started before the application's DataSource, closed after it: beans are closed in reverse order. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class LocalCluster {
+        @Bean(destroyMethod = "close")
+        LocalIamDatabase localIamDatabase() {
+            return LocalIamDatabase.builder().identity(IDENTITY).start();
+        }
+
+        @Bean
+        DynamicPropertyRegistrar localClusterUrl(LocalIamDatabase db) {
+            return registry -> registry.add("spring.datasource.url",
+                    () -> "jdbc:iamdb:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
+                            + db.caCertificate() + "&iamHost=" + db.endpoint());
+        }
+    }
+
+    @BeforeAll
+    static void credentialsInTheDefaultChain() {
+        for (String key : CREDENTIAL_PROPERTIES) {
+            String value = System.getProperty(key);
+            if (value != null) {
+                SAVED.setProperty(key, value);
+            }
+        }
+        System.setProperty("aws.accessKeyId", IDENTITY.accessKeyId());
+        System.setProperty("aws.secretAccessKey", IDENTITY.secretAccessKey());
+    }
+
+    @AfterAll
+    static void restoreCredentials() {
+        for (String key : CREDENTIAL_PROPERTIES) {
+            System.clearProperty(key);
+        }
+        SAVED.forEach((k, v) -> System.setProperty((String) k, (String) v));
+    }
+
+    @Test
+    void flywayMigratesAndJpaWritesAndReadsThroughIamLogins() throws SQLException {
+        assertThat(history()).containsExactly("1:true");
+        assertThat(notes.findByAuthorOrderByBody(BootExampleApplication.AUTHOR))
+                .extracting(Note::getBody)
+                .containsExactly("Hello from Spring Boot, logged in with an IAM auth token");
+
+        notes.saveAll(List.of(new Note("ada", "second"), new Note("ada", "first"), new Note("grace", "other")));
+
+        assertThat(notes.findByAuthorOrderByBody("ada")).extracting(Note::getBody).containsExactly("first", "second");
+        assertThat(notes.count()).isEqualTo(4);
+        assertThat(db.decisions()).isNotEmpty().allSatisfy(this::acceptedAdminLogin);
+    }
+
+    @Test
+    void bootsPoolIsConfiguredFromSpringDatasourceHikari() throws SQLException {
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+
+        assertThat(pool.getDriverClassName()).isEqualTo(IamDriver.class.getName());
+        assertThat(pool.getUsername()).isEqualTo("admin");
+        assertThat(pool.getPassword()).isNull();
+        assertThat(pool.getMaxLifetime()).isEqualTo(3_300_000);
+        assertThat(pool.getMaximumPoolSize()).isEqualTo(10);
+        try (Connection c = dataSource.getConnection()) {
+            assertThat(c.getMetaData().getUserName()).isEqualTo("admin");
+        }
+    }
+
+    private void acceptedAdminLogin(AuthDecision decision) {
+        assertThat(decision.accepted()).as(decision.reason()).isTrue();
+        assertThat(decision.user()).isEqualTo("admin");
+        assertThat(decision.accessKeyId()).isEqualTo(IDENTITY.accessKeyId());
+    }
+
+    /** The schema history as "version:success" rows, read over the testkit's superuser connection. */
+    private List<String> history() throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db.adminConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT version, success FROM flyway_schema_history ORDER BY installed_rank")) {
+            while (r.next()) {
+                rows.add(r.getString(1) + ":" + r.getBoolean(2));
+            }
+        }
+        return rows;
+    }
+}
