@@ -126,7 +126,7 @@ public final class TokenProvider implements AutoCloseable {
         CompletableFuture<Entry> mine = new CompletableFuture<>();
         if (signing.compareAndSet(null, mine)) {
             try {
-                return signInto(mine).fresh;
+                return signOrReuse(mine);
             } catch (SQLException e) {
                 log.warn("Refreshing the IAM token for {} failed; the current token stays in use until {}: {}",
                         describe(), Instant.ofEpochMilli(valid.reuseUntil), e.getMessage());
@@ -150,17 +150,27 @@ public final class TokenProvider implements AutoCloseable {
             }
             CompletableFuture<Entry> mine = new CompletableFuture<>();
             if (signing.compareAndSet(null, mine)) {
-                return signInto(mine).fresh;
+                return signOrReuse(mine);
             }
         }
     }
 
-    private Entry signInto(CompletableFuture<Entry> mine) throws SQLException {
+    /**
+     * Signs as the one caller holding {@code mine}, unless another caller's signing ended between this
+     * caller's look at the cache and its claim: then that fresh token is shared instead of signing again.
+     */
+    private Token signOrReuse(CompletableFuture<Entry> mine) throws SQLException {
         try {
+            Entry latest = current.get();
+            if (latest != null && clock.millis() < latest.refreshAt) {
+                mine.complete(latest);
+                reused.increment();
+                return latest.cached;
+            }
             Entry e = sign();
             current.set(e);
             mine.complete(e);
-            return e;
+            return e.fresh;
         } catch (SQLException | RuntimeException ex) {
             mine.completeExceptionally(ex);
             throw ex;

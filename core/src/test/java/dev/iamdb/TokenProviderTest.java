@@ -187,6 +187,36 @@ class TokenProviderTest {
         assertThat(seen.stream().filter(t -> !t.equals(first))).singleElement().asString().contains("X-Amz-Date=20260101T001140Z");
     }
 
+    /**
+     * Callers racing the end of a refresh must not refresh again: one that saw the old token just before
+     * the new one was stored would otherwise sign a second time. Many rounds make a lost race show.
+     */
+    @Test
+    void everyRefreshPointCausesExactlyOneSigningUnderContention() throws Exception {
+        TokenProvider tokens = provider();
+        tokens.token();
+        int rounds = 200;
+        for (int round = 1; round <= rounds; round++) {
+            clock.advance(Duration.ofSeconds(700)); // past the refresh point, before the end of reuse
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int call = 0; call < 20; call++) {
+                        tokens.token();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(tokens.tokensSigned()).as("signings after round %d", round).isEqualTo(1 + round);
+        }
+    }
+
     @Test
     void sixtyFourColdCallersShareOneSigning() throws Exception {
         CountDownLatch allArrived = new CountDownLatch(THREADS);
