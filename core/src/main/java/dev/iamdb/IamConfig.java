@@ -352,6 +352,11 @@ public final class IamConfig {
                 throw new IamConfigException("password",
                         "A password was configured, but iamdb logs in with IAM tokens: remove the password setting.");
             }
+            if (key.equals("url")) {
+                // pgjdbc would take it as an unknown connection property and ignore it.
+                throw new IamConfigException("url", "The JDBC URL was given as a property; give it as the URL "
+                        + "(IamConfig.Builder.url, or the framework's URL setting) instead.");
+            }
             IamProperty p = IamProperty.forName(key);
             if (p != null) {
                 iam.put(p, value);
@@ -369,13 +374,33 @@ public final class IamConfig {
         private static IamConfigException unknown(String key, String value) {
             String near = Stream.of(IamProperty.values())
                     .map(IamProperty::propertyName)
-                    .filter(n -> n.equalsIgnoreCase(key))
+                    .filter(n -> distance(n.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
                     .findFirst()
                     .map(n -> " Did you mean " + n + "?")
                     .orElse("");
             String known = Stream.of(IamProperty.values()).map(IamProperty::propertyName)
                     .filter(IamProperty::isReserved).collect(Collectors.joining(", "));
             return new IamConfigException(key, "Unknown iamdb property '" + key + "'." + near + " Known properties: " + known + ".");
+        }
+
+        /** Edit distance, so that a typo such as iamRegoin still gets its suggestion. */
+        private static int distance(String a, String b) {
+            int[] previous = new int[b.length() + 1];
+            int[] row = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                previous[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                row[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                    row[j] = Math.min(substitution, Math.min(previous[j], row[j - 1]) + 1);
+                }
+                int[] t = previous;
+                previous = row;
+                row = t;
+            }
+            return previous[b.length()];
         }
 
         private void resolveHostAndService() {

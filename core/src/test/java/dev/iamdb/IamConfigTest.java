@@ -135,7 +135,11 @@ class IamConfigTest {
         assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamregion", "us-east-1").build())
                 .hasMessageContaining("Unknown iamdb property 'iamregion'").hasMessageContaining("Did you mean iamRegion?");
         assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + "/postgres?awsProfil=x").property("user", "u").build())
-                .hasMessageContaining("'awsProfil'");
+                .hasMessageContaining("'awsProfil'").hasMessageContaining("Did you mean awsProfile?");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamRegoin", "us-east-1").build())
+                .hasMessageContaining("Did you mean iamRegion?");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamSomethingElse", "1").build())
+                .hasMessageNotContaining("Did you mean");
     }
 
     @Test
@@ -157,6 +161,12 @@ class IamConfigTest {
         assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + "/postgres?iamExpiration=100")
                 .property("iamExpiration", "200").property("user", "u").build())
                 .hasMessageContaining("set twice");
+    }
+
+    @Test
+    void aUrlAmongThePropertiesIsRefusedRatherThanPassedToTheDriver() {
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("url", "jdbc:postgresql://x/y").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("give it as the URL");
     }
 
     @Test
