@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The loopback server clients connect to. It speaks just enough of the PostgreSQL v3 protocol to
  * negotiate TLS, ask for the password (the IAM token), verify it and open the backend session; after
- * that it only relays bytes.
+ * that it relays bytes, rewriting only the DSQL-specific SQL of {@link DsqlStatements}.
  */
 final class Gateway implements Closeable {
 
@@ -50,6 +50,8 @@ final class Gateway implements Closeable {
     private final Clock clock;
     private final Duration maxConnectionDuration;
     private final Consumer<AuthDecision> decisions;
+    /** DSQL's SQL emulation applied to every session, or null (RDS). */
+    private final DsqlStatements statements;
     private final ExecutorService threads;
     private final ScheduledExecutorService scheduler;
     /** Open client connections, closed with the gateway so no session outlives it (an external backend stays up). */
@@ -57,7 +59,8 @@ final class Gateway implements Closeable {
     private volatile boolean closed;
 
     Gateway(int port, SSLContext tls, Service service, TokenVerifier verifier, RoleDirectory roles, Backend backend,
-            Clock clock, Duration maxConnectionDuration, Consumer<AuthDecision> decisions) throws IOException {
+            Clock clock, Duration maxConnectionDuration, Consumer<AuthDecision> decisions, DsqlStatements statements)
+            throws IOException {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
@@ -69,6 +72,7 @@ final class Gateway implements Closeable {
         this.clock = clock;
         this.maxConnectionDuration = maxConnectionDuration;
         this.decisions = decisions;
+        this.statements = statements;
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> daemon(r, "iamdb-gateway-" + n.incrementAndGet()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "iamdb-gateway-cutoff"));
@@ -226,7 +230,7 @@ final class Gateway implements Closeable {
         out.write(PgWire.authenticationRequest(0, new byte[0]));
         out.flush();
         raw.setSoTimeout(0);
-        new Relay(raw, in, out, session, maxConnectionDuration).run(threads, scheduler);
+        new Relay(raw, in, out, session, maxConnectionDuration, statements).run(threads, scheduler);
     }
 
     private void reject(Socket raw, OutputStream out, String user, String database, String accessKeyId, String reason)

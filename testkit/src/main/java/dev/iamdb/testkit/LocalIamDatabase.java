@@ -54,6 +54,10 @@ public final class LocalIamDatabase implements AutoCloseable {
     private final List<AuthDecision> decisions = new ArrayList<>();
 
     private LocalIamDatabase(Builder b) throws IOException, SQLException {
+        if (b.rejectUnsupportedSql && b.service != Service.DSQL) {
+            throw new IllegalArgumentException("rejectUnsupportedSql: true is accepted only with Service.DSQL, not "
+                    + b.service + "; RDS supports all of PostgreSQL's SQL");
+        }
         this.service = b.service;
         this.region = b.region;
         this.endpoint = b.endpoint != null ? b.endpoint : defaultEndpoint(b.service, b.region);
@@ -84,7 +88,8 @@ public final class LocalIamDatabase implements AutoCloseable {
                 recorder = recorder.andThen(b.decisionListener);
             }
             this.gateway = new Gateway(b.port, ca == null ? null : ca.serverContext, service, verifier, roleDirectory,
-                    started, b.clock, b.maxConnectionDuration, recorder);
+                    started, b.clock, b.maxConnectionDuration, recorder,
+                    service == Service.DSQL ? new DsqlStatements(b.rejectUnsupportedSql) : null);
         } catch (IOException | SQLException | RuntimeException e) {
             if (ca != null) {
                 Files.deleteIfExists(ca.caPemFile);
@@ -266,6 +271,7 @@ public final class LocalIamDatabase implements AutoCloseable {
         private String backendUser;
         private String backendPassword;
         private Consumer<AuthDecision> decisionListener;
+        private boolean rejectUnsupportedSql;
 
         private Builder() {
         }
@@ -387,13 +393,25 @@ public final class LocalIamDatabase implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether SQL that Aurora DSQL does not support fails as it would there, with SQLSTATE 0A000
+         * (feature_not_supported): {@code SAVEPOINT}, {@code RELEASE SAVEPOINT}, {@code ROLLBACK TO SAVEPOINT},
+         * {@code TRUNCATE}, {@code CREATE TEMP[ORARY] TABLE} and {@code pg_advisory_*} lock calls. Default false,
+         * because stock tools (Flyway's PostgreSQL lock, for one) use some of them. DSQL only; statements are
+         * recognised by their leading keywords, see docs/testing.md for the limits.
+         */
+        public Builder rejectUnsupportedSql(boolean reject) {
+            this.rejectUnsupportedSql = reject;
+            return this;
+        }
+
         /** Called for each decision as it is made (used by the runnable server to log them). */
         Builder decisionListener(Consumer<AuthDecision> listener) {
             this.decisionListener = listener;
             return this;
         }
 
-        /** Starts PostgreSQL and the gateway; fails if either cannot start. */
+        /** Starts PostgreSQL and the gateway; fails if either cannot start or the settings conflict. */
         public LocalIamDatabase start() {
             try {
                 return new LocalIamDatabase(this);

@@ -15,7 +15,7 @@ import java.util.List;
 public final class Main {
 
     static final String USAGE = "usage: java -jar iamdb-local.jar [--service dsql|rds] [--endpoint HOST] [--region R]"
-            + " [--port N] [--role NAME]... [--no-tls] [--max-connection-seconds N]";
+            + " [--port N] [--role NAME]... [--no-tls] [--max-connection-seconds N] [--reject-unsupported-sql]";
 
     private Main() {
     }
@@ -23,17 +23,16 @@ public final class Main {
     /** Entry point; exits 2 on bad arguments, 0 after a clean shutdown. */
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        LocalIamDatabase.Builder builder;
+        LocalIamDatabase db;
         try {
-            builder = parse(args);
+            // start() rejects combinations of options (e.g. --reject-unsupported-sql with rds) the same way.
+            db = parse(args).decisionListener(d -> out.println(describe(d))).start();
         } catch (IllegalArgumentException e) {
             System.err.println("iamdb-local: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
             return;
         }
-        builder.decisionListener(d -> out.println(describe(d)));
-        LocalIamDatabase db = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(db::close, "iamdb-local-shutdown"));
         out.println(json(db));
         while (System.in.read() >= 0) {
@@ -49,6 +48,9 @@ public final class Main {
             switch (option) {
                 case "--no-tls":
                     b.tls(false);
+                    break;
+                case "--reject-unsupported-sql":
+                    b.rejectUnsupportedSql(true);
                     break;
                 case "--service":
                     b.service(Service.parse(value(args, ++i, option)));

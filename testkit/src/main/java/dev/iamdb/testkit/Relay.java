@@ -26,6 +26,8 @@ final class Relay {
     private final OutputStream clientOut;
     private final BackendLogin.Session backend;
     private final Duration maxDuration;
+    /** Rewrites the client's SQL (DSQL); null relays the client's bytes unread (RDS). */
+    private final DsqlStatements statements;
     private final Object clientWriteLock = new Object();
     /** Header bytes of the current backend message seen so far (0..5); 0 with nothing left means "at a boundary". */
     private int headerSeen;
@@ -36,12 +38,13 @@ final class Relay {
     private volatile boolean closed;
 
     Relay(Socket clientSocket, InputStream clientIn, OutputStream clientOut, BackendLogin.Session backend,
-            Duration maxDuration) {
+            Duration maxDuration, DsqlStatements statements) {
         this.clientSocket = clientSocket;
         this.clientIn = clientIn;
         this.clientOut = clientOut;
         this.backend = backend;
         this.maxDuration = maxDuration;
+        this.statements = statements;
     }
 
     /** Relays until either side closes; runs client-to-backend on the calling thread. */
@@ -50,7 +53,11 @@ final class Relay {
                 TimeUnit.NANOSECONDS);
         try {
             threads.execute(this::backendToClient);
-            clientToBackend();
+            if (statements == null) {
+                clientToBackend();
+            } else {
+                clientMessagesToBackend();
+            }
         } finally {
             cutOff.cancel(false);
             close();
@@ -67,6 +74,90 @@ final class Relay {
         } catch (IOException e) {
             // Either side went away; closing both ends the session.
         }
+    }
+
+    /**
+     * Relays typed messages (type byte, int32 length, body) and passes each Query and Parse message through
+     * {@link #statements}. Like the raw relay it writes what one read brought in one write; only Query and
+     * Parse messages are held back until complete, everything else is tracked by its length and never copied.
+     */
+    private void clientMessagesToBackend() {
+        byte[] buf = new byte[BUFFER_SIZE];
+        OutputStream out = backend.out();
+        byte[] header = new byte[5];
+        int headerSeen = 0;
+        boolean statement = false;
+        long bodyLeft = 0;
+        byte[] held = null;
+        int heldFill = 0;
+        try {
+            int n;
+            while ((n = clientIn.read(buf)) > 0) {
+                int p = 0;
+                // Start of the bytes to pass through unchanged; -1 while a statement message is being held.
+                int passFrom = held != null || (statement && headerSeen > 0) ? -1 : 0;
+                while (p < n) {
+                    if (bodyLeft > 0) {
+                        int take = (int) Math.min(bodyLeft, n - p);
+                        p += take;
+                        bodyLeft -= take;
+                    } else if (held != null) {
+                        int take = Math.min(held.length - heldFill, n - p);
+                        System.arraycopy(buf, p, held, heldFill, take);
+                        p += take;
+                        heldFill += take;
+                        if (heldFill == held.length) {
+                            send(out, held);
+                            held = null;
+                            passFrom = p;
+                        }
+                    } else {
+                        if (headerSeen == 0) {
+                            statement = buf[p] == 'Q' || buf[p] == 'P';
+                            if (statement) {
+                                out.write(buf, passFrom, p - passFrom);
+                                passFrom = -1;
+                            }
+                        }
+                        header[headerSeen++] = buf[p++];
+                        if (headerSeen < 5) {
+                            continue;
+                        }
+                        headerSeen = 0;
+                        long bodyLength = (PgWire.getInt(header, 1) & 0xffffffffL) - 4;
+                        if (bodyLength < 0) {
+                            return; // Not the v3 protocol; the backend could not make sense of it either.
+                        }
+                        if (statement && bodyLength <= DsqlStatements.MAX_INSPECTED_LENGTH) {
+                            held = new byte[5 + (int) bodyLength];
+                            System.arraycopy(header, 0, held, 0, 5);
+                            heldFill = 5;
+                            if (bodyLength == 0) {
+                                send(out, held);
+                                held = null;
+                                passFrom = p;
+                            }
+                        } else {
+                            if (statement) {
+                                out.write(header);
+                                passFrom = p;
+                            }
+                            bodyLeft = bodyLength;
+                        }
+                    }
+                }
+                if (passFrom >= 0 && passFrom < n) {
+                    out.write(buf, passFrom, n - passFrom);
+                }
+            }
+        } catch (IOException e) {
+            // Either side went away; closing both ends the session.
+        }
+    }
+
+    private void send(OutputStream out, byte[] message) throws IOException {
+        byte[] rewritten = statements.rewrite(message);
+        out.write(rewritten == null ? message : rewritten);
     }
 
     private void backendToClient() {

@@ -69,6 +69,12 @@ class MainTest {
         assertThat(q.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(q.exitValue()).isEqualTo(2);
         assertThat(err2).contains("--port").contains("'70000'").contains("0 to 65535");
+
+        Process r = start("--service", "rds", "--reject-unsupported-sql");
+        String err3 = new String(r.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(r.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(r.exitValue()).isEqualTo(2);
+        assertThat(err3).contains("rejectUnsupportedSql").contains("only with Service.DSQL");
     }
 
     @Test

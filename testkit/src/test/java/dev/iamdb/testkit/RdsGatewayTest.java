@@ -50,6 +50,16 @@ class RdsGatewayTest {
     }
 
     @Test
+    void awsIamSqlIsAuroraDsqlOnly() throws SQLException {
+        try (Connection c = connect("iamdb", Tokens.rds(db, owner, "iamdb")); Statement s = c.createStatement()) {
+            SQLException e = catchThrowableOfType(SQLException.class,
+                    () -> s.execute("AWS IAM GRANT app TO '" + owner.principalArn() + "'"));
+            assertThat(e.getSQLState()).as("plain PostgreSQL's syntax error").isEqualTo("42601");
+            assertThat(query(c, "select to_regclass('sys.iam_pg_role_mappings') is null")).isEqualTo("t");
+        }
+    }
+
+    @Test
     void acceptsSessionCredentials() throws SQLException {
         connect("app", Tokens.rds(db, session, "app")).close();
     }

@@ -3,7 +3,9 @@ package dev.iamdb.testkit;
 import static dev.iamdb.testkit.DsqlGatewayTest.props;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -92,8 +94,80 @@ class RelayLoadTest {
         assertThat(HexFormat.of().formatHex(viaGateway)).isEqualTo(HexFormat.of().formatHex(direct.digest.digest()));
     }
 
+    @Test
+    void relaysLargeCopyInByteExact() throws Exception {
+        try (Connection c = db.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE copied_in (i int, line text)");
+            s.execute("ALTER TABLE copied_in OWNER TO admin");
+        }
+        // Client-to-backend is the direction the gateway frames for DSQL's SQL emulation: ~60 MB of CopyData.
+        GeneratedRows rows = new GeneratedRows(800_000);
+        try (Connection c = connect()) {
+            assertThat(((PGConnection) c).getCopyAPI().copyIn("COPY copied_in FROM STDIN", rows)).isEqualTo(800_000);
+        }
+        DigestStream back = new DigestStream();
+        try (Connection c = db.adminConnection()) {
+            ((PGConnection) c).getCopyAPI().copyOut("COPY (SELECT * FROM copied_in ORDER BY i) TO STDOUT", back);
+        }
+        assertThat(back.count).isEqualTo(rows.count).isGreaterThan(50_000_000L);
+        assertThat(HexFormat.of().formatHex(back.digest.digest())).isEqualTo(HexFormat.of().formatHex(rows.digest.digest()));
+    }
+
+    @Test
+    void relaysLargeSimpleQueriesWhetherInspectedOrNot() throws SQLException {
+        for (int length : new int[] {3 << 20, DsqlStatements.MAX_INSPECTED_LENGTH + 1}) {
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl() + "&preferQueryMode=simple",
+                    props("admin", adminToken)); Statement s = c.createStatement()) {
+                var rs = s.executeQuery("select length('" + "x".repeat(length) + "'), 'after'");
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(length);
+                assertThat(rs.getString(2)).isEqualTo("after");
+            }
+        }
+    }
+
     private static Connection connect() throws SQLException {
         return DriverManager.getConnection(db.jdbcUrl(), props("admin", adminToken));
+    }
+
+    /** COPY text rows generated on the fly, counted and hashed as they are read. */
+    static final class GeneratedRows extends InputStream {
+        final MessageDigest digest;
+        final int rows;
+        long count;
+        private int next = 1;
+        private byte[] line = new byte[0];
+        private int at;
+
+        GeneratedRows(int rows) throws Exception {
+            this.digest = MessageDigest.getInstance("SHA-256");
+            this.rows = rows;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (at == line.length) {
+                if (next > rows) {
+                    return -1;
+                }
+                line = (next + "\t" + Integer.toHexString(next * 31) + "x".repeat(60 + next % 7) + "\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                next++;
+                at = 0;
+            }
+            int n = Math.min(len, line.length - at);
+            System.arraycopy(line, at, b, off, n);
+            digest.update(line, at, n);
+            at += n;
+            count += n;
+            return n;
+        }
     }
 
     /** Counts and hashes what is written, without keeping 100 MB in memory. */
