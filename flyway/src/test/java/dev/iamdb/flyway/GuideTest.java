@@ -2,6 +2,8 @@ package dev.iamdb.flyway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iamdb.IamConfig;
+import dev.iamdb.IamService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +29,20 @@ class GuideTest {
     @Test
     void guideShowsTheTestedConfigurationMap() throws IOException {
         assertThat(guide()).contains(region(Path.of("src/test/java/dev/iamdb/flyway/UrlRouteTest.java"), "map"));
+    }
+
+    /** The guide's IamConfig, verbatim; ApiRouteTest runs the same settings against the testkit. */
+    @Test
+    void guidesConfigurationSignsAdminTokensForTheClusterEndpoint() {
+        IamConfig config = IamConfig.builder()
+                .url("jdbc:postgresql://your-cluster-id.dsql.us-east-1.on.aws:5432/postgres")
+                .property("user", "admin")
+                .build();
+
+        assertThat(config.service()).isEqualTo(IamService.DSQL);
+        assertThat(config.signedHost()).isEqualTo("your-cluster-id.dsql.us-east-1.on.aws");
+        assertThat(config.region()).isEqualTo("us-east-1");
+        assertThat(config.admin()).isTrue();
     }
 
     @Test

@@ -37,7 +37,7 @@ class ConnectionInfoLogTest {
                     .contains("Database info:")
                     .contains("Database JDBC URL [jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?")
                     .contains("IAM login [service dsql, host " + db.endpoint() + ", region us-east-1, user admin]")
-                    .contains("minimum 2, maximum 10, max lifetime 3300 s")
+                    .contains("Pool: HikariCP iamdb admin@" + db.endpoint() + ", minimum 2, maximum 10, max lifetime 3300 s")
                     .contains("Signed an IAM token for user admin");
         }
         assertThat(log)

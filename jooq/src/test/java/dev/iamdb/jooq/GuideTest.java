@@ -36,13 +36,19 @@ class GuideTest {
                 + db.caCertificate() + "&iamHost=" + db.endpoint();
         String keyId = System.setProperty("aws.accessKeyId", IDENTITY.accessKeyId());
         String secret = System.setProperty("aws.secretAccessKey", IDENTITY.secretAccessKey());
-        try (CloseableDSLContext dsl = Database.open(url)) {
-            dsl.execute("create table orders (id int primary key)");
+        try {
+            try (CloseableDSLContext dsl = Database.open(url)) {
+                dsl.execute("create table orders (id int primary key)");
+            }
 
-            Database.placeOrder(dsl, 42);
+            try (CloseableDSLContext dsl = Database.open(url)) {
+                Database.placeOrder(dsl, 42);
+            }
 
-            assertThat(dsl.fetchCount(table(name("orders")))).isEqualTo(1);
-            assertThat(dsl.fetchValue("select current_setting('application_name')")).isEqualTo("orders-service");
+            try (CloseableDSLContext dsl = Database.open(url)) {
+                assertThat(dsl.fetchCount(table(name("orders")))).isEqualTo(1);
+                assertThat(dsl.fetchValue("select current_setting('application_name')")).isEqualTo("orders-service");
+            }
         } finally {
             restore("aws.accessKeyId", keyId);
             restore("aws.secretAccessKey", secret);

@@ -55,8 +55,22 @@ class MyBatisConfigTest {
     static void buildBothEnvironments(LocalIamDatabase db) throws IOException, SQLException {
         savedAccessKeyId = System.setProperty("aws.accessKeyId", NOTES.accessKeyId());
         savedSecretKey = System.setProperty("aws.secretAccessKey", NOTES.secretAccessKey());
-        admin = build("admin", testkitUrl(db));
-        app = build("app", testkitUrl(db));
+        // docs/mybatis.md, "Testing" and "Several environments", verbatim.
+        Properties properties = new Properties();
+        properties.setProperty("db.url", "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
+                + db.caCertificate() + "&iamHost=" + db.endpoint());
+        SqlSessionFactory app;
+        SqlSessionFactory admin;
+        try (Reader config = Resources.getResourceAsReader("mybatis-config.xml")) {
+            app = new SqlSessionFactoryBuilder().build(config, "app", properties);
+        }
+        try (Reader config = Resources.getResourceAsReader("mybatis-config.xml")) {
+            admin = new SqlSessionFactoryBuilder().build(config, "admin", properties);
+        }
+        app.getConfiguration().addMapper(SessionMapper.class);
+        admin.getConfiguration().addMapper(SessionMapper.class);
+        MyBatisConfigTest.app = app;
+        MyBatisConfigTest.admin = admin;
         try (SqlSession session = admin.openSession(true); Statement s = session.getConnection().createStatement()) {
             s.execute("create table note (id bigint primary key, body text not null)");
             s.execute("create table tag (note_id bigint not null, name text not null, primary key (note_id, name))");
@@ -66,9 +80,9 @@ class MyBatisConfigTest {
 
     @AfterAll
     static void closeAndRestore() {
-        for (SqlSessionFactory f : new SqlSessionFactory[] {app, admin}) {
-            if (f != null) {
-                ((IamPooledDataSource) f.getConfiguration().getEnvironment().getDataSource()).close();
+        for (SqlSessionFactory sqlSessionFactory : new SqlSessionFactory[] {app, admin}) {
+            if (sqlSessionFactory != null) {
+                ((IamPooledDataSource) sqlSessionFactory.getConfiguration().getEnvironment().getDataSource()).close();
             }
         }
         restore("aws.accessKeyId", savedAccessKeyId);
@@ -81,11 +95,6 @@ class MyBatisConfigTest {
         } else {
             System.setProperty(key, value);
         }
-    }
-
-    private static String testkitUrl(LocalIamDatabase db) {
-        return "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint();
     }
 
     private static SqlSessionFactory build(String environment, String url) throws IOException {

@@ -1,0 +1,1 @@
+AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY java -jar cli/target/iamdb-cli.jar token --host abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws --user admin | java -jar cli/target/iamdb-cli.jar inspect -

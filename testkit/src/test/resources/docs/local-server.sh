@@ -1,0 +1,1 @@
+java -jar testkit/target/iamdb-local.jar --role app
