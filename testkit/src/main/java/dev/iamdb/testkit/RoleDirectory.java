@@ -93,7 +93,9 @@ final class RoleDirectory {
             createRole(RDS_IAM, "NOLOGIN");
             createRole(masterUser, "LOGIN CREATEROLE CREATEDB");
             String master = Backend.quoteIdentifier(masterUser);
-            execute("GRANT " + RDS_IAM + " TO " + master, "ALTER SCHEMA public OWNER TO " + master,
+            // WITH ADMIN OPTION: on RDS the master user (rds_superuser) enables other users for IAM, and
+            // PostgreSQL 16+ lets a CREATEROLE user grant only roles it administers.
+            execute("GRANT " + RDS_IAM + " TO " + master + " WITH ADMIN OPTION", "ALTER SCHEMA public OWNER TO " + master,
                     "GRANT ALL ON SCHEMA public TO " + master);
         }
     }

@@ -59,6 +59,18 @@ class RdsGatewayTest {
         }
     }
 
+    /** As on RDS, where the master user belongs to rds_superuser, the master user enables new users for IAM. */
+    @Test
+    void masterUserCanEnableAUserForIam() throws SQLException {
+        try (Connection c = connect("iamdb", Tokens.rds(db, owner, "iamdb")); Statement s = c.createStatement()) {
+            s.execute("CREATE USER reporter");
+            s.execute("GRANT rds_iam TO reporter");
+        }
+        try (Connection c = connect("reporter", Tokens.rds(db, owner, "reporter"))) {
+            assertThat(query(c, "select current_user")).isEqualTo("reporter");
+        }
+    }
+
     @Test
     void acceptsSessionCredentials() throws SQLException {
         connect("app", Tokens.rds(db, session, "app")).close();
