@@ -53,8 +53,6 @@ class AwsSetupGuideTest {
     private static final String EXAMPLE_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
     private static final String EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     private static final String APPLICATION_ROLE_ARN = "arn:aws:iam::111122223333:role/orders-service";
-    private static final Pattern AWS_IAM_GRANT = Pattern.compile("AWS IAM (GRANT|REVOKE) (\\w+) (?:TO|FROM) '([^']+)'");
-
     private static final AwsCredentialsProvider FAKE = StaticCredentialsProvider.create(
             AwsBasicCredentials.create(EXAMPLE_KEY_ID, EXAMPLE_SECRET));
 
@@ -85,7 +83,7 @@ class AwsSetupGuideTest {
             try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE orders (id int PRIMARY KEY)");
             }
-            runDsqlScript(db, admin, Guides.snippet("dsql-roles.sql"));
+            runDsqlScript(admin, Guides.snippet("dsql-roles.sql"));
 
             Path credentials = Files.writeString(home.resolve("credentials"), Guides.snippet("credentials.ini"));
             Path config = Files.writeString(home.resolve("config"), "");
@@ -94,7 +92,7 @@ class AwsSetupGuideTest {
                      Connection c = app.getConnection(); Statement s = c.createStatement()) {
                     assertThat(s.executeUpdate("INSERT INTO orders VALUES (1)")).isEqualTo(1);
                 }
-                runDsqlScript(db, admin, Guides.snippet("dsql-role-mappings.sql"));
+                runDsqlScript(admin, Guides.snippet("dsql-role-mappings.sql"));
                 assertThatThrownBy(() -> ProfileSetup.ordersDev(testkitUrl(db)).close())
                         .hasStackTraceContaining("The server rejected the IAM token for user 'app'")
                         .hasStackTraceContaining("is not granted to " + APPLICATION_ROLE_ARN);
@@ -106,8 +104,11 @@ class AwsSetupGuideTest {
     @Test
     void rdsUserSetUpLetsTheUserLogInWithIam() throws Exception {
         try (LocalIamDatabase db = LocalIamDatabase.builder().service(Service.RDS).start()) {
-            // The testkit's master user cannot GRANT rds_iam (on RDS it is rds_superuser); its superuser runs the script.
-            try (Connection c = db.adminConnection(); Statement s = c.createStatement()) {
+            // As the guide says: connected as the master user, itself logged in with IAM.
+            IamConfig master = IamConfig.builder().url(testkitUrl(db) + "&iamDefaultPort=" + db.endpointPort())
+                    .property("user", db.masterUser()).credentialsProvider(credentials(db)).build();
+            try (IamDataSource dataSource = new IamDataSource(master);
+                 Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE orders (id int PRIMARY KEY)");
                 for (String statement : Guides.statements(Guides.snippet("rds-users.sql"))) {
                     s.execute(statement);
@@ -183,23 +184,11 @@ class AwsSetupGuideTest {
         }
     }
 
-    private static void runDsqlScript(LocalIamDatabase db, IamPooledDataSource admin, String script) throws SQLException {
-        for (String statement : Guides.statements(script)) {
-            Matcher iam = AWS_IAM_GRANT.matcher(statement);
-            if (iam.matches()) {
-                // Aurora DSQL syntax that plain PostgreSQL lacks: the testkit keeps these mappings itself.
-                if (iam.group(1).equals("GRANT")) {
-                    db.grant(iam.group(2), iam.group(3));
-                } else {
-                    db.revoke(iam.group(2), iam.group(3));
-                }
-            } else if (statement.equals("SELECT * FROM sys.iam_pg_role_mappings")) {
-                // Aurora DSQL's catalog view; the testkit has no equivalent to run it against.
-                continue;
-            } else {
-                try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-                    s.execute(statement);
-                }
+    /** Every statement as written, through the gateway, which runs Aurora DSQL's AWS IAM statements and view itself. */
+    private static void runDsqlScript(IamPooledDataSource admin, String script) throws SQLException {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            for (String statement : Guides.statements(script)) {
+                s.execute(statement);
             }
         }
     }
