@@ -166,7 +166,8 @@ public final class Demo {
         check(visit.readBack().equals("Hello from " + author), "read back \"" + visit.readBack() + "\"");
         check(visit.entries() > entries, "the guestbook holds " + visit.entries() + " entries, expected more than " + entries);
         entries = visit.entries();
-        return List.of("wrote and read back \"" + visit.readBack() + "\"; the guestbook holds " + visit.entries() + " entries",
+        return List.of("wrote and read back \"" + visit.readBack() + "\"; the guestbook holds " + visit.entries()
+                        + (visit.entries() == 1 ? " entry" : " entries"),
                 visit.tokens().map(TokenCounts::toString).orElse("tokens: counted inside the jdbc:iamdb: driver, not exposed"));
     }
 

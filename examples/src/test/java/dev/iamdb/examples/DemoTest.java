@@ -23,7 +23,7 @@ class DemoTest {
                 "[1/8] Flyway migrations (IamFlyway)",
                 "applied 2 migrations, schema at version 2",
                 "[2/8] Hibernate (hibernate.properties)",
-                "wrote and read back \"Hello from Hibernate\"; the guestbook holds 1 entries",
+                "wrote and read back \"Hello from Hibernate\"; the guestbook holds 1 entry",
                 "wrote and read back \"Hello from JDBC\"; the guestbook holds 5 entries",
                 "new connection 5 minutes later: tokens signed 1, reused 1",
                 "new connection 16 minutes later, the token's 15 minutes over: tokens signed 2, reused 1",
