@@ -149,6 +149,28 @@ class IamDslTest {
         }
     }
 
+    /** On a testkit that refuses SQL Aurora DSQL refuses, jOOQ's default nested transaction fails where ours works. */
+    @Test
+    void nestedTransactionsWorkWhereSavepointsAreRefused() throws SQLException {
+        try (LocalIamDatabase strict = LocalIamDatabase.builder().identity(IDENTITY).clock(clock).rejectUnsupportedSql(true).start();
+             CloseableDSLContext dsl = IamDsl.create(IamConfig.builder()
+                     .url("jdbc:postgresql://127.0.0.1:" + strict.port() + "/postgres?sslmode=verify-full&sslrootcert="
+                             + strict.caCertificate() + "&iamHost=" + strict.endpoint())
+                     .property("user", "admin")
+                     .credentialsProvider(StaticCredentialsProvider.create(
+                             AwsBasicCredentials.create(IDENTITY.accessKeyId(), IDENTITY.secretAccessKey())))
+                     .clock(clock).build(), SMALL_POOL)) {
+            Table<?> t = newTable(dsl, "jooq_nested_strict");
+            dsl.transaction(outer -> outer.dsl().transaction(inner -> inner.dsl().insertInto(t).columns(ID).values(1).execute()));
+            assertThat(count(dsl, t)).isEqualTo(1);
+
+            DSLContext withSavepoints = DSL.using(pool(dsl), SQLDialect.POSTGRES);
+            assertThatThrownBy(() -> withSavepoints.transaction(outer -> outer.dsl().transaction(inner -> { })))
+                    .rootCause().isInstanceOfSatisfying(SQLException.class,
+                            e -> assertThat(e.getSQLState()).as("feature_not_supported, as on Aurora DSQL").isEqualTo("0A000"));
+        }
+    }
+
     @Test
     void nestedTransactionWorkCommitsAndRollsBackWithTheOuterOne() {
         try (CloseableDSLContext dsl = IamDsl.create(config(), SMALL_POOL)) {
