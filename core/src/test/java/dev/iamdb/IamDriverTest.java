@@ -80,9 +80,9 @@ class IamDriverTest {
     }
 
     /** What a user of the testkit writes: loopback, certificate checked against the testkit's CA, token for its endpoint. */
+    /** The testkit's own jdbc:iamdb: URL (iamHost, and iamDefaultPort for RDS, already in it). */
     private static String url(LocalIamDatabase db, String moreParameters) {
-        return "jdbc:iamdb:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint() + moreParameters;
+        return db.iamdbJdbcUrl() + moreParameters;
     }
 
     private static String dsqlUrl() {
@@ -166,7 +166,8 @@ class IamDriverTest {
 
     @Test
     void rdsSignsTheEndpointPortAndUsesTheDefaultCredentialsChain() throws SQLException {
-        String rdsUrl = url(rds, "&iamDefaultPort=" + rds.endpointPort());
+        String rdsUrl = url(rds, "");
+        assertThat(rdsUrl).contains("&iamDefaultPort=" + rds.endpointPort());
         Map<String, String> saved = new HashMap<>();
         for (String key : new String[] {"aws.accessKeyId", "aws.secretAccessKey"}) {
             saved.put(key, System.getProperty(key));

@@ -188,6 +188,16 @@ public final class LocalIamDatabase implements AutoCloseable {
                 : base + "?sslmode=verify-full&sslrootcert=" + certificates.caPemFile.toAbsolutePath();
     }
 
+    /**
+     * The same connection as a {@code jdbc:iamdb:postgresql://} URL for iamdb's driver (artifact
+     * {@code iamdb-core}): tokens are signed for the emulated endpoint ({@code iamHost}, and for RDS the
+     * endpoint's port as {@code iamDefaultPort}). Add the user and credentials as for any iamdb URL.
+     */
+    public String iamdbJdbcUrl() {
+        String url = "jdbc:iamdb:" + jdbcUrl().substring("jdbc:".length()) + "&iamHost=" + endpoint();
+        return service == Service.RDS ? url + "&iamDefaultPort=" + endpointPort() : url;
+    }
+
     /** The login decisions so far, oldest first (an immutable snapshot). */
     public List<AuthDecision> decisions() {
         synchronized (decisions) {
