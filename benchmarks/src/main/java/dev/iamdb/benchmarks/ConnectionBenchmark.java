@@ -35,6 +35,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *   <li>{@code pgjdbcDirect}: plain pgjdbc with a password, the baseline;</li>
  *   <li>{@code iamdbDirect}: {@link IamDataSource} to the same server, i.e. iamdb's own cost (token from
  *       the cache, properties, driver lookup);</li>
+ *   <li>{@code iamdbDriverDirect}: the {@code jdbc:iamdb:} driver to the same server, which also builds and
+ *       checks the configuration from the URL for every connection;</li>
  *   <li>{@code iamdbThroughGateway}: the testkit's gateway in front of the same server, which verifies
  *       the token and relays: the gateway's added connect latency.</li>
  * </ul>
@@ -55,6 +57,8 @@ public class ConnectionBenchmark {
     private Properties passwordLogin;
     private IamDataSource iamdbDirect;
     private IamDataSource iamdbGateway;
+    private String driverUrl;
+    private Properties driverLogin;
 
     @Setup(Level.Trial)
     public void start() throws IOException {
@@ -69,6 +73,10 @@ public class ConnectionBenchmark {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY.accessKeyId(), IDENTITY.secretAccessKey()));
         iamdbDirect = new IamDataSource(IamConfig.builder().url(directUrl).property("user", "admin")
                 .property("iamHost", gateway.endpoint()).credentialsProvider(credentials).build());
+        driverUrl = "jdbc:iamdb:" + directUrl.substring("jdbc:".length()) + "&iamHost=" + gateway.endpoint()
+                + "&awsCredentialsProvider=" + BenchmarkCredentials.class.getName();
+        driverLogin = new Properties();
+        driverLogin.setProperty("user", "admin");
         iamdbGateway = new IamDataSource(IamConfig.builder()
                 .url("jdbc:postgresql://127.0.0.1:" + gateway.port() + "/postgres?sslmode=disable").property("user", "admin")
                 .property("iamHost", gateway.endpoint()).credentialsProvider(credentials).build());
@@ -94,6 +102,21 @@ public class ConnectionBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public void iamdbDirect() throws SQLException {
         iamdbDirect.getConnection().close();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void iamdbDriverDirect() throws SQLException {
+        DriverManager.getConnection(driverUrl, driverLogin).close();
+    }
+
+    /** Credentials for the driver route, which can only name a provider class. */
+    public static final class BenchmarkCredentials implements software.amazon.awssdk.auth.credentials.AwsCredentialsProvider {
+        @Override
+        public software.amazon.awssdk.auth.credentials.AwsCredentials resolveCredentials() {
+            return AwsBasicCredentials.create(IDENTITY.accessKeyId(), IDENTITY.secretAccessKey());
+        }
     }
 
     @Benchmark

@@ -34,6 +34,8 @@ import software.amazon.awssdk.services.rds.RdsUtilities;
 public class TokenBenchmark {
     private static final String DSQL_HOST = "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws";
     private static final String RDS_HOST = "mydb.cluster-c0abcdefghij.us-east-1.rds.amazonaws.com";
+    private static final String DRIVER_URL = "jdbc:iamdb:postgresql://" + DSQL_HOST + ":5432/postgres"
+            + "?ApplicationName=orders&awsCredentialsProvider=" + StaticTestCredentials.class.getName();
     private static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
 
@@ -69,6 +71,12 @@ public class TokenBenchmark {
         return cached.token();
     }
 
+    /** What the jdbc:iamdb: driver does per connection before it reaches the token cache. */
+    @Benchmark
+    public IamConfig configFromDriverUrl() {
+        return IamConfig.builder().url(DRIVER_URL).property("user", "admin").build();
+    }
+
     @Benchmark
     public String signDsqlWithIamdb() throws SQLException {
         return dsqlSigning.token();
@@ -87,5 +95,13 @@ public class TokenBenchmark {
     @Benchmark
     public String signRdsWithSdkUtilities() {
         return rdsUtilities.generateAuthenticationToken(b -> b.hostname(RDS_HOST).port(5432).username("app_user"));
+    }
+
+    /** A provider class, as URL-only configurations name one. */
+    public static final class StaticTestCredentials implements software.amazon.awssdk.auth.credentials.AwsCredentialsProvider {
+        @Override
+        public software.amazon.awssdk.auth.credentials.AwsCredentials resolveCredentials() {
+            return AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "secret");
+        }
     }
 }
