@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.iamdb.testkit.DefaultChainCredentials;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
@@ -21,8 +22,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -168,22 +167,9 @@ class IamDriverTest {
     void rdsSignsTheEndpointPortAndUsesTheDefaultCredentialsChain() throws SQLException {
         String rdsUrl = url(rds, "");
         assertThat(rdsUrl).contains("&iamDefaultPort=" + rds.endpointPort());
-        Map<String, String> saved = new HashMap<>();
-        for (String key : new String[] {"aws.accessKeyId", "aws.secretAccessKey"}) {
-            saved.put(key, System.getProperty(key));
-        }
-        System.setProperty("aws.accessKeyId", OPS.accessKeyId());
-        System.setProperty("aws.secretAccessKey", OPS.secretAccessKey());
-        try (Connection c = DriverManager.getConnection(rdsUrl, "app", "")) {
+        try (DefaultChainCredentials credentials = DefaultChainCredentials.use(OPS);
+             Connection c = DriverManager.getConnection(rdsUrl, "app", "")) {
             assertThat(query(c, "select current_user")).isEqualTo("app");
-        } finally {
-            saved.forEach((k, v) -> {
-                if (v == null) {
-                    System.clearProperty(k);
-                } else {
-                    System.setProperty(k, v);
-                }
-            });
         }
         assertThat(rds.decisions()).extracting(AuthDecision::user, AuthDecision::accepted)
                 .containsExactly(tuple("app", true));

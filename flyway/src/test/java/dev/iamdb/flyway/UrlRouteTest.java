@@ -3,6 +3,7 @@ package dev.iamdb.flyway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iamdb.testkit.DefaultChainCredentials;
 import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.LocalIamDatabaseExtension;
 import java.io.IOException;
@@ -31,27 +32,18 @@ class UrlRouteTest {
     static final LocalIamDatabaseExtension DB = new LocalIamDatabaseExtension(
             LocalIamDatabase.builder().identity(Testkit.IDENTITY));
 
-    private static final Properties SAVED = new Properties();
+    private static DefaultChainCredentials credentials;
 
     private LocalIamDatabase db;
 
     @BeforeAll
     static void credentialsInTheDefaultChain() {
-        for (String key : new String[] {"aws.accessKeyId", "aws.secretAccessKey"}) {
-            String value = System.getProperty(key);
-            if (value != null) {
-                SAVED.setProperty(key, value);
-            }
-        }
-        System.setProperty("aws.accessKeyId", Testkit.IDENTITY.accessKeyId());
-        System.setProperty("aws.secretAccessKey", Testkit.IDENTITY.secretAccessKey());
+        credentials = DefaultChainCredentials.use(Testkit.IDENTITY);
     }
 
     @AfterAll
     static void restoreCredentials() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        SAVED.forEach((k, v) -> System.setProperty((String) k, (String) v));
+        credentials.close();
     }
 
     @BeforeEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
+import dev.iamdb.testkit.DefaultChainCredentials;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
@@ -34,9 +35,7 @@ class GuideTest {
         // emulated endpoint as iamHost) and the credentials, which the default chain reads from system properties.
         String url = "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
                 + db.caCertificate() + "&iamHost=" + db.endpoint();
-        String keyId = System.setProperty("aws.accessKeyId", IDENTITY.accessKeyId());
-        String secret = System.setProperty("aws.secretAccessKey", IDENTITY.secretAccessKey());
-        try {
+        try (DefaultChainCredentials credentials = DefaultChainCredentials.use(IDENTITY)) {
             try (CloseableDSLContext dsl = Database.open(url)) {
                 dsl.execute("create table orders (id int primary key)");
             }
@@ -49,9 +48,6 @@ class GuideTest {
                 assertThat(dsl.fetchCount(table(name("orders")))).isEqualTo(1);
                 assertThat(dsl.fetchValue("select current_setting('application_name')")).isEqualTo("orders-service");
             }
-        } finally {
-            restore("aws.accessKeyId", keyId);
-            restore("aws.secretAccessKey", secret);
         }
         assertThat(db.decisions()).isNotEmpty().allMatch(AuthDecision::accepted);
     }
@@ -64,14 +60,6 @@ class GuideTest {
     @Test
     void guideQuotesThePropertiesVerbatim() throws IOException {
         assertThat(Files.readString(GUIDE)).contains(Files.readString(Path.of("src/test/resources/iamdb.properties")));
-    }
-
-    private static void restore(String key, String previous) {
-        if (previous == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, previous);
-        }
     }
 
     /** The lines between the guide markers, without the class body's indentation. */

@@ -9,6 +9,7 @@ import com.example.notes.TagMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.iamdb.IamConfigException;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.testkit.DefaultChainCredentials;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
@@ -46,15 +47,13 @@ class MyBatisConfigTest {
     static final LocalIamDatabaseExtension extension = new LocalIamDatabaseExtension(
             LocalIamDatabase.builder().identity(NOTES).role("app"));
 
-    private static String savedAccessKeyId;
-    private static String savedSecretKey;
+    private static DefaultChainCredentials credentials;
     private static SqlSessionFactory app;
     private static SqlSessionFactory admin;
 
     @BeforeAll
     static void buildBothEnvironments(LocalIamDatabase db) throws IOException, SQLException {
-        savedAccessKeyId = System.setProperty("aws.accessKeyId", NOTES.accessKeyId());
-        savedSecretKey = System.setProperty("aws.secretAccessKey", NOTES.secretAccessKey());
+        credentials = DefaultChainCredentials.use(NOTES);
         // docs/mybatis.md, "Testing" and "Several environments", verbatim.
         Properties properties = new Properties();
         properties.setProperty("db.url", "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
@@ -85,16 +84,7 @@ class MyBatisConfigTest {
                 ((IamPooledDataSource) sqlSessionFactory.getConfiguration().getEnvironment().getDataSource()).close();
             }
         }
-        restore("aws.accessKeyId", savedAccessKeyId);
-        restore("aws.secretAccessKey", savedSecretKey);
-    }
-
-    private static void restore(String key, String value) {
-        if (value == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, value);
-        }
+        credentials.close();
     }
 
     private static SqlSessionFactory build(String environment, String url) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.iamdb.IamDriver;
+import dev.iamdb.testkit.DefaultChainCredentials;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
@@ -13,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +34,7 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 class BootExampleApplicationTest {
     private static final Identity IDENTITY = Identity.of("AKIAIAMDBBOOTEXAMPLE", "fake-secret-for-the-local-testkit-only",
             Identity.DEFAULT_PRINCIPAL_ARN);
-    private static final String[] CREDENTIAL_PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey"};
-    private static final Properties SAVED = new Properties();
+    private static DefaultChainCredentials credentials;
 
     @Autowired
     LocalIamDatabase db;
@@ -64,22 +63,12 @@ class BootExampleApplicationTest {
 
     @BeforeAll
     static void credentialsInTheDefaultChain() {
-        for (String key : CREDENTIAL_PROPERTIES) {
-            String value = System.getProperty(key);
-            if (value != null) {
-                SAVED.setProperty(key, value);
-            }
-        }
-        System.setProperty("aws.accessKeyId", IDENTITY.accessKeyId());
-        System.setProperty("aws.secretAccessKey", IDENTITY.secretAccessKey());
+        credentials = DefaultChainCredentials.use(IDENTITY);
     }
 
     @AfterAll
     static void restoreCredentials() {
-        for (String key : CREDENTIAL_PROPERTIES) {
-            System.clearProperty(key);
-        }
-        SAVED.forEach((k, v) -> System.setProperty((String) k, (String) v));
+        credentials.close();
     }
 
     @Test
