@@ -30,8 +30,7 @@ class JdbcUrlSnippetsTest {
 
     /** The guide's URL, but to the testkit: loopback, its CA, tokens signed for its endpoint name. */
     private static String url(LocalIamDatabase db) {
-        return "jdbc:iamdb:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint();
+        return db.iamdbJdbcUrl();
     }
 
     @Test

@@ -36,8 +36,7 @@ class AuroraDsqlGuideTest {
     @BeforeAll
     static void pool(LocalIamDatabase db) throws SQLException {
         IamConfig config = IamConfig.builder()
-                .url("jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                        + db.caCertificate() + "&iamHost=" + db.endpoint())
+                .url(db.iamdbJdbcUrl())
                 .property("user", "admin")
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(db.identity().accessKeyId(), db.identity().secretAccessKey())))

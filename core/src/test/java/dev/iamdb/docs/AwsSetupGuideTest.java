@@ -260,8 +260,7 @@ class AwsSetupGuideTest {
 
     /** The guide's production URL pointed at the testkit: its address, its CA and its emulated endpoint name. */
     private static String testkitUrl(LocalIamDatabase db) {
-        return "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert=" + db.caCertificate()
-                + "&iamHost=" + db.endpoint();
+        return db.iamdbJdbcUrl();
     }
 
     private interface Body {

@@ -14,8 +14,7 @@ final class Testkit {
 
     /** The guide's URL, but to the local gateway: tokens are still signed for the DSQL endpoint name (iamHost). */
     static String url(LocalIamDatabase db) {
-        return "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint();
+        return db.iamdbJdbcUrl();
     }
 
     /** URL and credentials for the local database, under the Hibernate names. */

@@ -33,8 +33,7 @@ class GuideTest {
     void guideSetUpLogsInAndWrites(LocalIamDatabase db) throws IOException {
         // Only what points at the testkit differs from the guide: the URL (loopback, the testkit's CA, the
         // emulated endpoint as iamHost) and the credentials, which the default chain reads from system properties.
-        String url = "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint();
+        String url = db.iamdbJdbcUrl();
         try (DefaultChainCredentials credentials = DefaultChainCredentials.use(IDENTITY)) {
             try (CloseableDSLContext dsl = Database.open(url)) {
                 dsl.execute("create table orders (id int primary key)");

@@ -62,8 +62,7 @@ class IamDslTest {
 
     /** Loopback to the testkit, the token signed for its emulated DSQL endpoint, its CA verified. */
     private static String url() {
-        return "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint();
+        return db.iamdbJdbcUrl();
     }
 
     private static IamConfig config() {
@@ -154,8 +153,7 @@ class IamDslTest {
     void nestedTransactionsWorkWhereSavepointsAreRefused() throws SQLException {
         try (LocalIamDatabase strict = LocalIamDatabase.builder().identity(IDENTITY).clock(clock).rejectUnsupportedSql(true).start();
              CloseableDSLContext dsl = IamDsl.create(IamConfig.builder()
-                     .url("jdbc:postgresql://127.0.0.1:" + strict.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                             + strict.caCertificate() + "&iamHost=" + strict.endpoint())
+                     .url(strict.iamdbJdbcUrl())
                      .property("user", "admin")
                      .credentialsProvider(StaticCredentialsProvider.create(
                              AwsBasicCredentials.create(IDENTITY.accessKeyId(), IDENTITY.secretAccessKey())))

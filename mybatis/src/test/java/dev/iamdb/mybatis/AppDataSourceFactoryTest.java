@@ -25,8 +25,7 @@ class AppDataSourceFactoryTest {
     @Test
     void connectionsLogInWithTheSubclassesCredentials(LocalIamDatabase db) throws SQLException {
         Properties properties = new Properties();
-        properties.setProperty("url", "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint());
+        properties.setProperty("url", db.iamdbJdbcUrl());
         properties.setProperty("username", "admin");
         AppDataSourceFactory factory = new AppDataSourceFactory();
         factory.setProperties(properties);

@@ -45,8 +45,7 @@ class ConnectionCutOffTest {
             }
         };
         Properties app = new Properties();
-        app.setProperty("url", "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint());
+        app.setProperty("url", db.iamdbJdbcUrl());
         app.setProperty("username", "app");
         // One physical connection at a time, so every connection after the cut-off is young when it is used.
         app.setProperty("pool.maximumPoolSize", "1");

@@ -56,8 +56,7 @@ class MyBatisConfigTest {
         credentials = DefaultChainCredentials.use(NOTES);
         // docs/mybatis.md, "Testing" and "Several environments", verbatim.
         Properties properties = new Properties();
-        properties.setProperty("db.url", "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint());
+        properties.setProperty("db.url", db.iamdbJdbcUrl());
         SqlSessionFactory app;
         SqlSessionFactory admin;
         try (Reader config = Resources.getResourceAsReader("mybatis-config.xml")) {

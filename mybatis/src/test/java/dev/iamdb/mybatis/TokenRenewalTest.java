@@ -51,8 +51,7 @@ class TokenRenewalTest {
     @Test
     void connectionsOpenedAcrossTheTokensReuseWindowLogIn(LocalIamDatabase db) throws SQLException {
         Properties app = new Properties();
-        app.setProperty("url", "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + db.caCertificate() + "&iamHost=" + db.endpoint());
+        app.setProperty("url", db.iamdbJdbcUrl());
         app.setProperty("username", "app");
         app.setProperty("pool.maximumPoolSize", "2");
         app.setProperty("pool.minimumIdle", "0");

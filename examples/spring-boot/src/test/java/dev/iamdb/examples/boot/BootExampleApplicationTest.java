@@ -56,8 +56,7 @@ class BootExampleApplicationTest {
         @Bean
         DynamicPropertyRegistrar localClusterUrl(LocalIamDatabase db) {
             return registry -> registry.add("spring.datasource.url",
-                    () -> "jdbc:iamdb:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert="
-                            + db.caCertificate() + "&iamHost=" + db.endpoint());
+                    () -> db.iamdbJdbcUrl());
         }
     }
 
