@@ -65,26 +65,29 @@ final class Credentials implements AutoCloseable {
         }
     }
 
-    static Class<? extends AwsCredentialsProvider> loadProviderClass(String name) {
+    /** The provider class named by {@code value}, a class name or a {@code Class}, checked for how iamdb creates it. */
+    static Class<? extends AwsCredentialsProvider> loadProviderClass(Object value, String writtenAs) {
+        String name = value instanceof Class<?> given ? given.getName() : value.toString();
         Class<?> c;
-        try {
-            ClassLoader context = Thread.currentThread().getContextClassLoader();
-            c = Class.forName(name, false, context != null ? context : Credentials.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Invalid value '" + name
-                    + "' for property awsCredentialsProvider: no such class on the class path. Expected the fully qualified "
-                    + "name of an AwsCredentialsProvider implementation.");
+        if (value instanceof Class<?> given) {
+            c = given;
+        } else {
+            try {
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                c = Class.forName(name, false, context != null ? context : Credentials.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IamConfigException(writtenAs, "Invalid value '" + name + "' for property " + writtenAs
+                        + ": no such class on the class path. Expected the fully qualified name of an AwsCredentialsProvider implementation.");
+            }
         }
         if (!AwsCredentialsProvider.class.isAssignableFrom(c)) {
-            throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Invalid value '" + name
-                    + "' for property awsCredentialsProvider: the class does not implement "
-                    + AwsCredentialsProvider.class.getName() + ".");
+            throw new IamConfigException(writtenAs, "Invalid value '" + name + "' for property " + writtenAs
+                    + ": the class does not implement " + AwsCredentialsProvider.class.getName() + ".");
         }
         Class<? extends AwsCredentialsProvider> providerClass = c.asSubclass(AwsCredentialsProvider.class);
         if (factoryMethod(providerClass) == null && publicNoArgConstructor(providerClass) == null) {
-            throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Invalid value '" + name
-                    + "' for property awsCredentialsProvider: the class has neither a public static create() nor a public "
-                    + "no-argument constructor.");
+            throw new IamConfigException(writtenAs, "Invalid value '" + name + "' for property " + writtenAs
+                    + ": the class has neither a public static create() nor a public no-argument constructor.");
         }
         return providerClass;
     }

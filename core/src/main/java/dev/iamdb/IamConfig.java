@@ -2,15 +2,12 @@ package dev.iamdb;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
@@ -18,21 +15,17 @@ import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 
 /**
- * A validated iamdb configuration: who to sign a token for, where, and with which credentials.
+ * A validated iamdb configuration: who to sign a token for, where, with which credentials, and how to
+ * reach the database.
  *
  * <p>Every adapter turns its framework's settings into one of these; all checks happen in
  * {@link Builder#build()}, so a mistake fails when the application starts, with a message naming
- * the property, the bad value and what is accepted, rather than on the first connection.
- * Instances are immutable and hold no secrets.
+ * the setting as the user wrote it, the bad value and what is accepted, rather than on the first
+ * connection. Instances are immutable and hold no secrets.
  */
 public final class IamConfig {
-    static final int RDS_TOKEN_LIFETIME_SECONDS = 900;
-    static final int DEFAULT_DSQL_LIFETIME_SECONDS = 900;
-    /** Default gap between the end of reuse and the token's expiry. */
-    static final int DEFAULT_EXPIRY_GAP_SECONDS = 30;
-    static final int DEFAULT_POSTGRES_PORT = 5432;
-
     private final String url;
+    private final TargetDriver driver;
     private final String host;
     private final String signedHost;
     private final int signedPort;
@@ -46,10 +39,13 @@ public final class IamConfig {
     private final Class<? extends AwsCredentialsProvider> providerClass;
     private final AwsCredentialsProvider providerInstance;
     private final Map<String, String> driverProperties;
+    private final Set<String> driverSettingNames;
+    private final Map<String, Setting> poolSettings;
     private final Clock clock;
 
-    private IamConfig(Builder b, Resolved r) {
+    IamConfig(ConfigResolver r, Clock clock) {
         this.url = r.url == null ? null : r.url.targetUrl;
+        this.driver = r.driver;
         this.host = r.connectionHost;
         this.signedHost = r.signedHost;
         this.signedPort = r.signedPort;
@@ -61,9 +57,11 @@ public final class IamConfig {
         this.expiration = Duration.ofSeconds(r.expiration);
         this.profile = r.profile;
         this.providerClass = r.providerClass;
-        this.providerInstance = b.credentialsProvider;
-        this.driverProperties = Collections.unmodifiableMap(r.driverProperties);
-        this.clock = b.clock;
+        this.providerInstance = r.providerInstance;
+        this.driverProperties = Map.copyOf(r.driverProperties);
+        this.driverSettingNames = Set.copyOf(r.driverSettingNames);
+        this.poolSettings = Map.copyOf(r.poolSettings);
+        this.clock = clock;
     }
 
     /** Starts a configuration. */
@@ -118,12 +116,26 @@ public final class IamConfig {
         return expiration;
     }
 
-    /** Settings for the target driver: everything that is not an iamdb property, plus {@code user}. */
-    public Map<String, String> driverProperties() {
+    /** Settings for the target driver given as properties (URL parameters stay in {@link #url()}), plus {@code user}. */
+    Map<String, String> driverProperties() {
         return driverProperties;
     }
 
-    public Clock clock() {
+    /** Whether the user set this driver property, in the URL or as a property; iamdb's defaults then give way. */
+    boolean userSetDriverProperty(String name) {
+        return driverSettingNames.contains(name);
+    }
+
+    TargetDriver driver() {
+        return driver;
+    }
+
+    /** HikariCP settings by HikariCP name, with the name the user wrote, for {@link IamPooledDataSource}. */
+    Map<String, Setting> poolSettings() {
+        return poolSettings;
+    }
+
+    Clock clock() {
         return clock;
     }
 
@@ -183,6 +195,15 @@ public final class IamConfig {
         }
     }
 
+    /** A value as the user gave it, with the name they gave it under, so that every message can quote it. */
+    record Setting(Object value, String writtenAs) {
+        /** Never prints the value: a driver or pool setting may be a secret. */
+        @Override
+        public String toString() {
+            return "Setting[" + writtenAs + "]";
+        }
+    }
+
     @Override
     public String toString() {
         return "IamConfig[service=" + service.propertyValue() + ", host=" + host + ", signedHost=" + signedHost
@@ -191,30 +212,36 @@ public final class IamConfig {
                 + "s, expiration=" + expiration.toSeconds() + "s, credentials=" + credentialsSource() + "]";
     }
 
-    /** Whether iamdb reads this key rather than the target driver. */
-    static boolean isIamdbKey(String key) {
-        return IamProperty.isReserved(key) || key.equals("user") || key.equals("password");
-    }
-
     /**
      * Collects settings from a JDBC URL, properties and code. Later calls to {@code property} replace
      * earlier ones; a setting given both in the URL and as a property must agree.
+     *
+     * <p>Keys are iamdb's {@link IamProperty} names, {@code pool.<HikariCP setting>} for
+     * {@link IamPooledDataSource} (with {@code pool.dataSource.<name>} going to the JDBC driver, as in
+     * HikariCP), or anything else for the target JDBC driver.
      */
     public static final class Builder {
-        private String url;
-        private String host;
-        private int port = -1;
-        private final Map<String, String> properties = new LinkedHashMap<>();
-        private AwsCredentialsProvider credentialsProvider;
+        String url;
+        String urlWrittenAs = "url";
+        String host;
+        int port = -1;
+        final Map<String, Setting> properties = new LinkedHashMap<>();
+        AwsCredentialsProvider credentialsProvider;
         private Clock clock = Clock.systemUTC();
-        private Function<String, String> regionFallback = Builder::regionFromEnvironmentOrProfile;
+        Function<String, String> regionFallback = Builder::regionFromEnvironmentOrProfile;
 
         private Builder() {
         }
 
         /** The target JDBC URL ({@code jdbc:postgresql://…} or {@code jdbc:iamdb:postgresql://…}); iamdb parameters in it are read. */
         public Builder url(String url) {
+            return url(url, "url");
+        }
+
+        /** As {@link #url(String)}, for an adapter: errors about the URL name {@code writtenAs}, the user's own key. */
+        public Builder url(String url, String writtenAs) {
             this.url = url;
+            this.urlWrittenAs = Objects.requireNonNull(writtenAs, "writtenAs");
             return this;
         }
 
@@ -230,17 +257,30 @@ public final class IamConfig {
             return this;
         }
 
-        /** One setting by its {@link IamProperty} name, or a driver property to pass through. */
-        public Builder property(String name, String value) {
-            properties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, name));
+        /**
+         * One setting by its {@link IamProperty} name, {@code pool.<HikariCP name>}, or a driver property.
+         * Text is always accepted; an iamdb property also takes its natural Java type (a number, a boolean,
+         * a {@code Class} or an {@code AwsCredentialsProvider} for {@code awsCredentialsProvider}).
+         */
+        public Builder property(String name, Object value) {
+            return property(name, value, name);
+        }
+
+        /**
+         * As {@link #property(String, Object)}, for an adapter whose users write the setting under another key,
+         * such as {@code hibernate.connection.iamRegion}: every error then names {@code writtenAs}.
+         */
+        public Builder property(String name, Object value, String writtenAs) {
+            Objects.requireNonNull(name, "name");
+            properties.put(name, new Setting(Objects.requireNonNull(value, name), Objects.requireNonNull(writtenAs, "writtenAs")));
             return this;
         }
 
-        /** All entries of a map or {@link Properties}; values are converted with {@code toString()}. */
+        /** All entries of a map or {@link Properties}, by their keys; entries with a {@code null} value are skipped. */
         public Builder properties(Map<?, ?> settings) {
             settings.forEach((k, v) -> {
                 if (v != null) {
-                    property(k.toString(), v.toString());
+                    property(k.toString(), v);
                 }
             });
             return this;
@@ -269,7 +309,7 @@ public final class IamConfig {
 
         /** Validates everything and returns the configuration; throws {@link IamConfigException} on the first mistake. */
         public IamConfig build() {
-            return new IamConfig(this, new Resolved(this));
+            return new IamConfig(new ConfigResolver(this), clock);
         }
 
         private static String regionFromEnvironmentOrProfile(String profile) {
@@ -281,247 +321,6 @@ public final class IamConfig {
             } catch (RuntimeException e) {
                 return null;
             }
-        }
-    }
-
-    /** The build steps, kept apart so the finished object holds only results. */
-    private static final class Resolved {
-        JdbcUrl url;
-        String connectionHost;
-        String signedHost;
-        int signedPort;
-        String region;
-        IamService service;
-        String user;
-        boolean admin;
-        int lifetime;
-        int expiration;
-        String profile;
-        Class<? extends AwsCredentialsProvider> providerClass;
-        final Map<String, String> driverProperties = new LinkedHashMap<>();
-        private final Map<IamProperty, String> iam = new LinkedHashMap<>();
-
-        Resolved(Builder b) {
-            int connectionPort = collect(b);
-            user = iam.get(IamProperty.USER);
-            if (user == null || user.isBlank()) {
-                throw new IamConfigException(IamProperty.USER,
-                        "Property user is required: the database role to log in as (for Aurora DSQL, admin or a role granted with AWS IAM GRANT).");
-            }
-            driverProperties.put("user", user);
-            resolveHostAndService();
-            resolveRegion(b);
-            resolveActionAndPort(connectionPort);
-            resolveLifetime();
-            resolveCredentials(b);
-        }
-
-        private int collect(Builder b) {
-            Map<String, String> fromUrl = Map.of();
-            int connectionPort = b.port;
-            connectionHost = b.host;
-            if (b.url != null) {
-                url = JdbcUrl.parse(b.url);
-                connectionHost = url.host;
-                connectionPort = url.port;
-                fromUrl = url.iamParameters;
-            }
-            for (Map.Entry<String, String> e : fromUrl.entrySet()) {
-                accept(e.getKey(), e.getValue());
-            }
-            for (Map.Entry<String, String> e : b.properties.entrySet()) {
-                String key = e.getKey();
-                String earlier = fromUrl.get(key);
-                if (earlier != null && !earlier.equals(e.getValue())) {
-                    throw new IamConfigException(key, "Property " + key + " is set twice with different values: '"
-                            + shown(key, earlier) + "' in the URL and '" + shown(key, e.getValue()) + "' in the properties; keep one.");
-                }
-                accept(key, e.getValue());
-            }
-            if (connectionHost == null) {
-                connectionHost = iam.get(IamProperty.IAM_HOST);
-            }
-            if (connectionHost == null || connectionHost.isBlank()) {
-                throw new IamConfigException("url", "No host given: set a JDBC URL such as jdbc:postgresql://<cluster>.dsql.us-east-1.on.aws:5432/postgres.");
-            }
-            return connectionPort;
-        }
-
-        private void accept(String key, String value) {
-            if (key.equals("password")) {
-                throw new IamConfigException("password",
-                        "A password was configured, but iamdb logs in with IAM tokens: remove the password setting.");
-            }
-            if (key.equals("url")) {
-                // pgjdbc would take it as an unknown connection property and ignore it.
-                throw new IamConfigException("url", "The JDBC URL was given as a property; give it as the URL "
-                        + "(IamConfig.Builder.url, or the framework's URL setting) instead.");
-            }
-            IamProperty p = IamProperty.forName(key);
-            if (p != null) {
-                iam.put(p, value);
-            } else if (IamProperty.isReserved(key)) {
-                throw unknown(key, value);
-            } else {
-                driverProperties.put(key, value);
-            }
-        }
-
-        private static String shown(String key, String value) {
-            return IamProperty.forName(key) == null && !key.equals("user") ? "…" : value;
-        }
-
-        private static IamConfigException unknown(String key, String value) {
-            String near = Stream.of(IamProperty.values())
-                    .map(IamProperty::propertyName)
-                    .filter(n -> distance(n.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
-                    .findFirst()
-                    .map(n -> " Did you mean " + n + "?")
-                    .orElse("");
-            String known = Stream.of(IamProperty.values()).map(IamProperty::propertyName)
-                    .filter(IamProperty::isReserved).collect(Collectors.joining(", "));
-            return new IamConfigException(key, "Unknown iamdb property '" + key + "'." + near + " Known properties: " + known + ".");
-        }
-
-        /** Edit distance, so that a typo such as iamRegoin still gets its suggestion. */
-        private static int distance(String a, String b) {
-            int[] previous = new int[b.length() + 1];
-            int[] row = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
-                previous[j] = j;
-            }
-            for (int i = 1; i <= a.length(); i++) {
-                row[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                    row[j] = Math.min(substitution, Math.min(previous[j], row[j - 1]) + 1);
-                }
-                int[] t = previous;
-                previous = row;
-                row = t;
-            }
-            return previous[b.length()];
-        }
-
-        private void resolveHostAndService() {
-            String explicitHost = iam.get(IamProperty.IAM_HOST);
-            if (explicitHost != null && explicitHost.isBlank()) {
-                throw IamProperty.IAM_HOST.invalid(explicitHost, "a host name such as abc123.dsql.us-east-1.on.aws");
-            }
-            signedHost = Endpoint.normalise(explicitHost != null ? explicitHost : connectionHost);
-            Endpoint endpoint = Endpoint.recognise(signedHost);
-            String serviceText = iam.get(IamProperty.IAM_SERVICE);
-            if (serviceText != null) {
-                service = IamService.fromPropertyValue(serviceText);
-                if (service == null) {
-                    throw IamProperty.IAM_SERVICE.invalid(serviceText, "dsql or rds");
-                }
-                if (endpoint != null && endpoint.service() != service) {
-                    throw new IamConfigException(IamProperty.IAM_SERVICE, "Property iamService is '" + serviceText
-                            + "' but host '" + signedHost + "' is an " + describe(endpoint.service())
-                            + " endpoint: remove iamService or correct the host.");
-                }
-            } else if (endpoint != null) {
-                service = endpoint.service();
-            } else {
-                throw new IamConfigException(explicitHost != null ? IamProperty.IAM_SERVICE : IamProperty.IAM_HOST,
-                        unrecognisedHost(explicitHost != null));
-            }
-            region = endpoint == null ? null : endpoint.region();
-        }
-
-        private String unrecognisedHost(boolean hostWasExplicit) {
-            if (hostWasExplicit) {
-                return "Cannot tell the service from iamHost '" + signedHost
-                        + "': set iamService to dsql or rds (and iamRegion), or use the endpoint name AWS gives the cluster.";
-            }
-            return "Cannot tell the AWS service and region from host '" + signedHost
-                    + "': it is not an Aurora DSQL or RDS endpoint name. When connecting through an IP address, localhost, "
-                    + "a tunnel or a CNAME, set iamHost to the endpoint the token is for (for example "
-                    + "<cluster-id>.dsql.us-east-1.on.aws), or set iamService and iamRegion.";
-        }
-
-        private void resolveRegion(Builder b) {
-            String regionText = iam.get(IamProperty.IAM_REGION);
-            profile = iam.get(IamProperty.AWS_PROFILE);
-            if (regionText != null) {
-                String r = regionText.trim().toLowerCase(Locale.ROOT);
-                if (!Endpoint.REGION.matcher(r).matches()) {
-                    throw IamProperty.IAM_REGION.invalid(regionText, "a region such as us-east-1 or eu-west-2");
-                }
-                if (region != null && !region.equals(r)) {
-                    throw new IamConfigException(IamProperty.IAM_REGION, "Property iamRegion is '" + regionText + "' but host '"
-                            + signedHost + "' is in region " + region + ": a token must be signed for the endpoint's own region; remove iamRegion.");
-                }
-                region = r;
-            }
-            if (region == null) {
-                region = b.regionFallback.apply(profile);
-            }
-            if (region == null) {
-                throw new IamConfigException(IamProperty.IAM_REGION, "No AWS region for host '" + signedHost
-                        + "': the host names none, AWS_REGION is not set and the AWS profile has no region. Set iamRegion, for example iamRegion=us-east-1.");
-            }
-        }
-
-        private void resolveActionAndPort(int connectionPort) {
-            String adminText = iam.get(IamProperty.IAM_ADMIN);
-            String portText = iam.get(IamProperty.IAM_DEFAULT_PORT);
-            if (service == IamService.DSQL) {
-                rejectFor(IamProperty.IAM_DEFAULT_PORT, portText, "Aurora DSQL tokens carry no port");
-                admin = adminText != null ? IamProperty.IAM_ADMIN.parseBoolean(adminText) : user.equals("admin");
-                signedPort = connectionPort > 0 ? connectionPort : DEFAULT_POSTGRES_PORT;
-            } else {
-                rejectFor(IamProperty.IAM_ADMIN, adminText, "iamAdmin selects the Aurora DSQL admin action; RDS has one action");
-                signedPort = portText != null ? IamProperty.IAM_DEFAULT_PORT.parseInt(portText)
-                        : connectionPort > 0 ? connectionPort : DEFAULT_POSTGRES_PORT;
-            }
-        }
-
-        private void resolveLifetime() {
-            String lifetimeText = iam.get(IamProperty.IAM_TOKEN_LIFETIME);
-            if (service == IamService.DSQL) {
-                lifetime = lifetimeText != null ? IamProperty.IAM_TOKEN_LIFETIME.parseInt(lifetimeText) : DEFAULT_DSQL_LIFETIME_SECONDS;
-            } else {
-                rejectFor(IamProperty.IAM_TOKEN_LIFETIME, lifetimeText, "RDS tokens always last 900 seconds");
-                lifetime = RDS_TOKEN_LIFETIME_SECONDS;
-            }
-            String expirationText = iam.get(IamProperty.IAM_EXPIRATION);
-            if (expirationText == null) {
-                expiration = Math.max(0, lifetime - DEFAULT_EXPIRY_GAP_SECONDS);
-                return;
-            }
-            expiration = IamProperty.IAM_EXPIRATION.parseInt(expirationText);
-            if (expiration > lifetime) {
-                throw IamProperty.IAM_EXPIRATION.invalid(expirationText,
-                        "at most the token lifetime (" + lifetime + " s) and at least 0");
-            }
-        }
-
-        private void rejectFor(IamProperty p, String value, String why) {
-            if (value != null) {
-                throw new IamConfigException(p, "Property " + p.propertyName() + " ('" + value + "') does not apply to "
-                        + describe(service) + " host '" + signedHost + "': " + why + ". Remove it.");
-            }
-        }
-
-        private void resolveCredentials(Builder b) {
-            String className = iam.get(IamProperty.AWS_CREDENTIALS_PROVIDER);
-            int sources = (b.credentialsProvider != null ? 1 : 0) + (className != null ? 1 : 0) + (profile != null ? 1 : 0);
-            if (sources > 1) {
-                throw new IamConfigException(className != null ? IamProperty.AWS_CREDENTIALS_PROVIDER : IamProperty.AWS_PROFILE,
-                        "Credentials are configured more than once (awsProfile, awsCredentialsProvider or a provider instance): keep one.");
-            }
-            if (profile != null && profile.isBlank()) {
-                throw IamProperty.AWS_PROFILE.invalid(profile, "the name of a profile in ~/.aws/config or ~/.aws/credentials");
-            }
-            if (className != null) {
-                providerClass = Credentials.loadProviderClass(className.trim());
-            }
-        }
-
-        private static String describe(IamService s) {
-            return s == IamService.DSQL ? "Aurora DSQL" : "RDS";
         }
     }
 }

@@ -1,15 +1,12 @@
 package dev.iamdb;
 
 import java.io.PrintWriter;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.Properties;
-import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
 import javax.sql.DataSource;
 
 /**
@@ -21,29 +18,44 @@ import javax.sql.DataSource;
  * fetched only when the pool opens a connection. The token is never frozen into a pool's password,
  * which is what makes connections opened after the first 15 minutes fail with other libraries.
  *
- * <p>TLS is on by default. When the connection goes straight to the AWS endpoint, PostgreSQL
- * connections default to {@code sslmode=verify-full} with the JDK trust store; through a tunnel or
- * an IP address, where the certificate cannot match the host, to {@code sslmode=require}. Any driver
- * property given in the URL or the configuration overrides these defaults.
+ * <p>TLS is on by default, with settings chosen for the target driver and the endpoint (see
+ * {@code docs/configuration.md}); any TLS setting given in the URL or the configuration overrides them.
  *
  * <p>When the server rejects a cached token, the token is dropped and one new token is tried; a
  * second rejection is reported with what to check.
  */
-public final class IamDataSource implements DataSource, AutoCloseable {
-    private static final String POSTGRESQL = "jdbc:postgresql:";
-
-    private final IamConfig config;
+public final class IamDataSource extends BaseDataSource implements AutoCloseable {
     private final TokenProvider tokens;
     private final boolean ownsTokens;
     private final String url;
+    private final TargetDriver target;
     private final Properties connectProperties;
     private volatile Driver driver;
     private volatile int loginTimeoutSeconds;
     private volatile PrintWriter logWriter;
 
-    /** Creates the data source and the token provider (with its credentials) it owns; close to release them. */
+    /**
+     * Creates the data source and the token provider (with its credentials) it owns; close to release them.
+     *
+     * @throws IamConfigException when the configuration has no URL, or carries pool settings, which only
+     *         {@link IamPooledDataSource} uses
+     */
     public IamDataSource(IamConfig config) {
-        this(config, new TokenProvider(config), true);
+        this(withoutPoolSettings(config), new TokenProvider(config), true);
+    }
+
+    /** For {@link IamPooledDataSource}, which applies the pool settings itself. */
+    static IamDataSource forPool(IamConfig config) {
+        return new IamDataSource(config, new TokenProvider(config), true);
+    }
+
+    private static IamConfig withoutPoolSettings(IamConfig config) {
+        if (!config.poolSettings().isEmpty()) {
+            IamConfig.Setting first = config.poolSettings().values().iterator().next();
+            throw new IamConfigException(first.writtenAs(), "Pool setting " + first.writtenAs()
+                    + " has no effect on an unpooled IamDataSource: use IamPooledDataSource, or remove it.");
+        }
+        return config;
     }
 
     /**
@@ -55,34 +67,21 @@ public final class IamDataSource implements DataSource, AutoCloseable {
     }
 
     private IamDataSource(IamConfig config, TokenProvider tokens, boolean ownsTokens) {
-        this.config = config;
+        super(config);
         if (config.url() == null) {
+            if (ownsTokens) {
+                tokens.close();
+            }
             throw new IamConfigException("url", "An IAM DataSource needs a JDBC URL such as jdbc:postgresql://"
                     + config.signedHost() + ":5432/postgres; the configuration was built from a host only.");
         }
         this.tokens = tokens;
         this.ownsTokens = ownsTokens;
         this.url = config.url();
-        this.connectProperties = connectProperties(config);
-    }
-
-    private static Properties connectProperties(IamConfig config) {
-        Properties p = new Properties();
-        p.putAll(config.driverProperties());
-        if (config.url().startsWith(POSTGRESQL) && !p.containsKey("sslmode") && !config.url().contains("sslmode=")) {
-            boolean direct = Endpoint.normalise(config.host()).equals(config.signedHost());
-            if (direct) {
-                p.setProperty("sslmode", "verify-full");
-                if (!p.containsKey("sslfactory") && !p.containsKey("sslrootcert") && !config.url().contains("sslrootcert=")
-                        && !config.url().contains("sslfactory=")) {
-                    // AWS endpoints present certificates from Amazon's public CAs, which the JDK trusts.
-                    p.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
-                }
-            } else {
-                p.setProperty("sslmode", "require");
-            }
-        }
-        return p;
+        this.target = config.driver();
+        this.connectProperties = new Properties();
+        connectProperties.putAll(config.driverProperties());
+        target.applyDefaults(config, connectProperties);
     }
 
     /** Opens a new physical connection with a token from the cache, or a freshly signed one. */
@@ -93,7 +92,7 @@ public final class IamDataSource implements DataSource, AutoCloseable {
             try {
                 return connect(token.value());
             } catch (SQLException e) {
-                if (!isLoginRejected(e)) {
+                if (!target.isLoginRejected(e)) {
                     throw explain(e);
                 }
                 tokens.invalidate(token.value());
@@ -104,13 +103,6 @@ public final class IamDataSource implements DataSource, AutoCloseable {
             }
             token = tokens.next();
         }
-    }
-
-    /** Not supported: the user is part of the configuration and the password is always a token. */
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("An IAM DataSource logs in as the configured user ('" + config.user()
-                + "') with an IAM token; call getConnection() and configure a second DataSource for another user.");
     }
 
     private Connection connect(String token) throws SQLException {
@@ -134,17 +126,12 @@ public final class IamDataSource implements DataSource, AutoCloseable {
             try {
                 d = DriverManager.getDriver(url);
             } catch (SQLException e) {
-                throw new SQLException("No JDBC driver on the class path accepts " + urlWithoutQuery()
-                        + (url.startsWith(POSTGRESQL) ? ": add org.postgresql:postgresql to the application." : "."), "08001", e);
+                throw new SQLException("No JDBC driver on the class path accepts " + urlWithoutQuery() + ": add "
+                        + target.artifact() + " to the application.", "08001", e);
             }
             driver = d;
         }
         return d;
-    }
-
-    private static boolean isLoginRejected(SQLException e) {
-        String state = e.getSQLState();
-        return "28000".equals(state) || "28P01".equals(state);
     }
 
     private SQLException rejected(SQLException e) {
@@ -157,7 +144,7 @@ public final class IamDataSource implements DataSource, AutoCloseable {
                             + " TO '<your IAM role ARN>'; ");
         } else {
             m.append("the IAM policy allows rds-db:connect on dbuser:<resource-id>/").append(config.user())
-                    .append("; the database user was given GRANT rds_iam TO ").append(config.user()).append("; ");
+                    .append("; ").append(target.rdsUserSetup(config.user())).append("; ");
         }
         m.append("the token was signed for host '").append(config.signedHost());
         if (config.service() == IamService.RDS) {
@@ -177,13 +164,9 @@ public final class IamDataSource implements DataSource, AutoCloseable {
 
     private SQLException explain(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            // pgjdbc reports TLS set-up problems (a missing root certificate file) in its own words, before any handshake.
-            boolean tls = t instanceof SSLException || t instanceof GeneralSecurityException
-                    || (t.getMessage() != null && t.getMessage().contains("SSL"));
-            if (tls) {
-                return new SQLException("TLS with " + config.host() + " failed: " + e.getMessage()
-                        + " Check sslmode (verify-full needs a certificate that names the host you connect to), "
-                        + "sslrootcert or the JVM trust store.", e.getSQLState(), e);
+            if (target.isTlsFailure(t)) {
+                return new SQLException("TLS with " + config.host() + " failed: " + e.getMessage() + " " + target.tlsAdvice(),
+                        e.getSQLState(), e);
             }
         }
         return e;
@@ -208,6 +191,11 @@ public final class IamDataSource implements DataSource, AutoCloseable {
     }
 
     @Override
+    List<Object> layers() {
+        return List.of(this);
+    }
+
+    @Override
     public PrintWriter getLogWriter() {
         return logWriter;
     }
@@ -225,24 +213,6 @@ public final class IamDataSource implements DataSource, AutoCloseable {
     @Override
     public int getLoginTimeout() {
         return loginTimeoutSeconds;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("iamdb logs through SLF4J");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("IamDataSource does not wrap " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.iamdb;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -36,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * see PostgreSQL, and Flyway's Aurora DSQL support, which reads the endpoint host from it, sees the cluster.
  */
 public final class IamDriver implements Driver, AutoCloseable {
-    private static final String PREFIX = "jdbc:iamdb:";
     private static final String CONFIGURATION_ERROR = "08001";
+    private static final int[] VERSION = releaseVersion();
     private static final Logger log = LoggerFactory.getLogger(IamDriver.class);
 
     static {
@@ -65,7 +67,7 @@ public final class IamDriver implements Driver, AutoCloseable {
     /** True exactly for {@code jdbc:iamdb:} URLs, so pgjdbc and other drivers keep theirs. */
     @Override
     public boolean acceptsURL(String url) {
-        return url != null && url.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+        return JdbcUrl.isIamdbUrl(url);
     }
 
     /**
@@ -94,11 +96,18 @@ public final class IamDriver implements Driver, AutoCloseable {
                 }
             }
         }
+        IamConfig config;
         try {
-            return builder.build();
+            config = builder.build();
         } catch (IamConfigException e) {
             throw configurationError(e);
         }
+        if (!config.poolSettings().isEmpty()) {
+            String first = config.poolSettings().values().iterator().next().writtenAs();
+            throw configurationError(new IamConfigException(first, "Setting " + first + " is for iamdb's own pool; the "
+                    + "jdbc:iamdb: driver opens single connections: configure the pool that uses this URL instead."));
+        }
+        return config;
     }
 
     private TokenProvider tokenProvider(IamConfig config) throws SQLException {
@@ -127,7 +136,7 @@ public final class IamDriver implements Driver, AutoCloseable {
         }
         JdbcUrl parsed;
         try {
-            parsed = JdbcUrl.parse(url);
+            parsed = JdbcUrl.parse(url, "url");
         } catch (IamConfigException e) {
             throw configurationError(e);
         }
@@ -137,19 +146,20 @@ public final class IamDriver implements Driver, AutoCloseable {
             String name = p.propertyName();
             DriverPropertyInfo d = new DriverPropertyInfo(name, given.getProperty(name, parsed.iamParameters.get(name)));
             d.description = p.description();
-            d.required = p == IamProperty.USER;
+            d.required = p.required();
+            d.choices = p.choices().isEmpty() ? null : p.choices().toArray(new String[0]);
             result.add(d);
         }
         Properties passedOn = new Properties();
         for (String name : given.stringPropertyNames()) {
-            if (!IamConfig.isIamdbKey(name)) {
+            if (!ConfigResolver.isIamdbKey(name)) {
                 passedOn.setProperty(name, given.getProperty(name));
             }
         }
         Driver target = targetDriver(parsed.targetUrl);
         if (target != null) {
             for (DriverPropertyInfo d : target.getPropertyInfo(parsed.targetUrl, passedOn)) {
-                if (!IamConfig.isIamdbKey(d.name)) {
+                if (!ConfigResolver.isIamdbKey(d.name)) {
                     result.add(d);
                 }
             }
@@ -186,15 +196,27 @@ public final class IamDriver implements Driver, AutoCloseable {
         return List.copyOf(tokenProviders.values());
     }
 
-    /** 0.1, the iamdb release this driver belongs to. */
+    /** The major version of the iamdb release this driver belongs to. */
     @Override
     public int getMajorVersion() {
-        return 0;
+        return VERSION[0];
     }
 
     @Override
     public int getMinorVersion() {
-        return 1;
+        return VERSION[1];
+    }
+
+    /** Major and minor of the release, from the version the build writes into {@code iamdb.properties}. */
+    static int[] releaseVersion() {
+        Properties p = new Properties();
+        try (InputStream in = IamDriver.class.getResourceAsStream("iamdb.properties")) {
+            p.load(in);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("iamdb-core is incomplete: dev/iamdb/iamdb.properties is missing", e);
+        }
+        String[] parts = p.getProperty("version").split("[.-]");
+        return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
     }
 
     /** False: the JDBC compliance claim belongs to pgjdbc, which does the work. */

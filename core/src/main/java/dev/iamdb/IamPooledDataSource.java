@@ -2,56 +2,62 @@ package dev.iamdb;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.PropertyElf;
 import java.io.Closeable;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A HikariCP pool over an {@link IamDataSource}: a fresh token for every physical connection, and
  * defaults that respect Aurora DSQL's limits. This is what each framework adapter hands its framework.
  *
- * <p>HikariCP settings pass through by their HikariCP names ({@code maximumPoolSize},
- * {@code minimumIdle}, {@code connectionTimeout}, …). {@code maxLifetime} defaults to 55 minutes,
- * under Aurora DSQL's 60-minute connection cap. Settings that would make HikariCP open connections
- * itself ({@code jdbcUrl}, {@code username}, {@code password}, {@code dataSourceClassName}, …) are
- * rejected, because those connections would bypass IAM.
+ * <p>HikariCP settings come with the configuration as {@code pool.<HikariCP name>} ({@code pool.maximumPoolSize},
+ * {@code pool.minimumIdle}, {@code pool.connectionTimeout}, …); {@code pool.dataSource.<name>} goes to the
+ * JDBC driver, as HikariCP's {@code dataSource.*} does. {@code maxLifetime} defaults to 55 minutes, under
+ * Aurora DSQL's 60-minute connection cap. Settings that would make HikariCP open connections itself
+ * ({@code jdbcUrl}, {@code username}, {@code password}, {@code dataSourceClassName}, …) are rejected,
+ * because those connections would bypass IAM.
  */
-public final class IamPooledDataSource implements DataSource, Closeable {
+public final class IamPooledDataSource extends BaseDataSource implements Closeable {
     /** Under Aurora DSQL's 60-minute connection cap, with room for HikariCP's own variance. */
     static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(55);
+    static final Duration DSQL_CONNECTION_CAP = Duration.ofMinutes(60);
 
+    private static final Logger log = LoggerFactory.getLogger(IamPooledDataSource.class);
     private static final Set<String> BYPASSING = Set.of("jdbcUrl", "username", "password", "driverClassName",
-            "dataSource", "dataSourceClassName", "dataSourceJNDI", "dataSourceProperties", "credentials");
+            "dataSource", "dataSourceClassName", "dataSourceJNDI", "dataSourceProperties", "credentials",
+            "credentialsProvider", "credentialsProviderClassName");
 
     private final IamDataSource source;
     private final HikariDataSource pool;
 
-    /** A pool with default settings. */
-    public IamPooledDataSource(IamConfig config) {
-        this(config, Map.of());
-    }
-
     /**
-     * A pool with HikariCP settings by their HikariCP property names. The pool opens its first
-     * connection now (HikariCP's default), so a wrong setup fails at start-up.
+     * A pool with the configuration's {@code pool.*} settings. The pool opens its first connection now
+     * (HikariCP's default), so a wrong setup fails at start-up.
      */
-    public IamPooledDataSource(IamConfig config, Map<String, String> poolSettings) {
-        HikariConfig hikari = hikariConfig(poolSettings);
-        if (!poolSettings.containsKey("maxLifetime")) {
+    public IamPooledDataSource(IamConfig config) {
+        super(config);
+        HikariConfig hikari = new HikariConfig();
+        Properties settings = new Properties();
+        config.poolSettings().forEach((name, setting) -> settings.put(name, setting.value()));
+        PropertyElf.setTargetFromProperties(hikari, settings);
+        if (!settings.containsKey("maxLifetime")) {
             hikari.setMaxLifetime(DEFAULT_MAX_LIFETIME.toMillis());
         }
-        if (!poolSettings.containsKey("poolName")) {
+        if (!settings.containsKey("poolName")) {
             hikari.setPoolName("iamdb " + config.user() + "@" + config.signedHost());
         }
-        this.source = new IamDataSource(config);
+        warnAboutLifetime(config, hikari.getMaxLifetime());
+        this.source = IamDataSource.forPool(config);
         hikari.setDataSource(source);
         try {
             this.pool = new HikariDataSource(hikari);
@@ -61,33 +67,44 @@ public final class IamPooledDataSource implements DataSource, Closeable {
         }
     }
 
-    private static HikariConfig hikariConfig(Map<String, String> settings) {
-        Properties p = new Properties();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            if (BYPASSING.contains(e.getKey())) {
-                throw new IamConfigException(e.getKey(), "Pool setting '" + e.getKey()
-                        + "' would let HikariCP open connections without IAM; remove it: iamdb supplies the connections.");
-            }
-            p.setProperty(e.getKey(), e.getValue());
+    /**
+     * Checks one HikariCP setting when the configuration is built, so that a misspelt or bypassing setting fails
+     * there, named as the user wrote it.
+     */
+    static void checkSetting(String name, IamConfig.Setting setting) {
+        if (BYPASSING.contains(name)) {
+            throw new IamConfigException(setting.writtenAs(), "Pool setting " + setting.writtenAs()
+                    + " would let HikariCP open connections without IAM; remove it: iamdb supplies the connections.");
         }
+        Properties one = new Properties();
+        one.put(name, setting.value());
         try {
-            return new HikariConfig(p);
+            PropertyElf.setTargetFromProperties(new HikariConfig(), one);
         } catch (RuntimeException e) {
-            throw new IamConfigException("pool", "Invalid HikariCP pool setting: " + e.getMessage()
-                    + ". Accepted are HikariCP's property names, such as maximumPoolSize, minimumIdle, connectionTimeout, "
-                    + "idleTimeout, maxLifetime, keepaliveTime, poolName.");
+            if (!PropertyElf.getPropertyNames(HikariConfig.class).contains(name)) {
+                throw new IamConfigException(setting.writtenAs(), "Unknown pool setting " + setting.writtenAs()
+                        + ": expected a HikariCP property name, such as maximumPoolSize, minimumIdle, connectionTimeout, "
+                        + "idleTimeout, maxLifetime, keepaliveTime, poolName.");
+            }
+            throw PropertyType.invalid(setting.writtenAs(), setting.value(), "a value HikariCP's " + name + " accepts");
         }
+    }
+
+    /** Aurora DSQL closes connections at 60 minutes: a pool that keeps them longer hands out dead ones. */
+    private static void warnAboutLifetime(IamConfig config, long maxLifetimeMillis) {
+        if (config.service() != IamService.DSQL
+                || (maxLifetimeMillis > 0 && maxLifetimeMillis < DSQL_CONNECTION_CAP.toMillis())) {
+            return;
+        }
+        IamConfig.Setting s = config.poolSettings().get("maxLifetime");
+        log.warn("{}={} ms keeps connections to Aurora DSQL endpoint {} past its 60-minute connection limit; the server will "
+                + "close them under the pool. Set it below 3600000, such as {}.", s == null ? "maxLifetime" : s.writtenAs(),
+                maxLifetimeMillis, config.signedHost(), DEFAULT_MAX_LIFETIME.toMillis());
     }
 
     @Override
     public Connection getConnection() throws SQLException {
         return pool.getConnection();
-    }
-
-    /** Not supported: see {@link IamDataSource#getConnection(String, String)}. */
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return source.getConnection(username, password);
     }
 
     /** The token provider behind the pool, for its counters. */
@@ -109,6 +126,12 @@ public final class IamPooledDataSource implements DataSource, Closeable {
         return pool.isClosed();
     }
 
+    /** This pool, the {@link IamDataSource} or the {@link HikariDataSource}. */
+    @Override
+    List<Object> layers() {
+        return List.of(this, source, pool);
+    }
+
     @Override
     public PrintWriter getLogWriter() throws SQLException {
         return pool.getLogWriter();
@@ -127,31 +150,6 @@ public final class IamPooledDataSource implements DataSource, Closeable {
     @Override
     public int getLoginTimeout() throws SQLException {
         return pool.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("iamdb logs through SLF4J");
-    }
-
-    /** Unwraps to this pool, the {@link IamDataSource} or the {@link HikariDataSource}. */
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        if (type.isInstance(source)) {
-            return type.cast(source);
-        }
-        if (type.isInstance(pool)) {
-            return type.cast(pool);
-        }
-        throw new SQLException("IamPooledDataSource does not wrap " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this) || type.isInstance(source) || type.isInstance(pool);
     }
 
     @Override

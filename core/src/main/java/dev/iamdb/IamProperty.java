@@ -1,57 +1,79 @@
 package dev.iamdb;
 
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Every setting iamdb understands, defined once: name, default and description. Hibernate, jOOQ,
- * Flyway, MyBatis, the {@code jdbc:iamdb:} URL and the command line all accept these names, and
- * {@code docs/configuration.md} shows this same table.
+ * Every setting iamdb understands, defined once: name, type, default (a value, or the rule that computes
+ * it), whether it is required, what it accepts, which services it applies to, and a description.
+ * Validation, {@link IamDriver#getPropertyInfo}, the command line's help and every adapter read this table;
+ * {@code docs/configuration.md} shows it, and a test keeps the two equal.
+ *
+ * <p>Hibernate, jOOQ, Flyway, MyBatis, the {@code jdbc:iamdb:} URL and the command line all accept these
+ * names. Rules that join several properties (host to service to region, admin to user, expiration to
+ * lifetime) are applied when an {@link IamConfig} is built and described in {@code docs/configuration.md}.
  */
 public enum IamProperty {
-    USER("user", "required",
+    USER("user", PropertyType.TEXT, null, "required", Scope.ALL, true,
             "Database user (role) to log in as; the token is signed for it."),
-    IAM_HOST("iamHost", "the connection host",
+    IAM_HOST("iamHost", PropertyType.HOST, null, "the connection host", Scope.ALL, false,
             "Host the token is signed for. Set it when connecting through a tunnel, PrivateLink, an IP address, "
                     + "a CNAME or a local test server."),
-    IAM_DEFAULT_PORT("iamDefaultPort", 1, 65535, "the connection port, else 5432",
-            "Port signed into RDS tokens (RDS only)."),
-    IAM_REGION("iamRegion", "parsed from the signed host; else AWS_REGION / profile region",
-            "AWS region, such as us-east-1."),
-    IAM_SERVICE("iamService", "recognised from the signed host",
+    IAM_DEFAULT_PORT("iamDefaultPort", PropertyType.PORT, null, "the connection port, else 5432", Scope.RDS, false,
+            "Port signed into RDS tokens."),
+    IAM_REGION("iamRegion", PropertyType.REGION, null, "parsed from the signed host; else AWS_REGION / profile region",
+            Scope.ALL, false, "AWS region, such as us-east-1."),
+    IAM_SERVICE("iamService", PropertyType.SERVICE, null, "recognised from the signed host", Scope.ALL, false,
             "dsql (Aurora DSQL) or rds (RDS and Aurora PostgreSQL/MySQL)."),
-    IAM_ADMIN("iamAdmin", "true exactly when user is admin",
-            "Aurora DSQL: sign DbConnectAdmin instead of DbConnect (DSQL only)."),
-    IAM_TOKEN_LIFETIME("iamTokenLifetime", 1, 604_800, "900",
-            "Aurora DSQL token lifetime in seconds, 1..604800 (DSQL only; RDS tokens always last 900 s)."),
-    IAM_EXPIRATION("iamExpiration", 0, 604_800, "870 for RDS; lifetime minus 30 s for DSQL",
+    IAM_ADMIN("iamAdmin", PropertyType.BOOLEAN, null, "true exactly when user is admin", Scope.DSQL, false,
+            "Sign DbConnectAdmin instead of DbConnect."),
+    IAM_TOKEN_LIFETIME("iamTokenLifetime", PropertyType.integer(1, 604_800), 900, "900", Scope.DSQL, false,
+            "Token lifetime in seconds (RDS tokens always last 900 s)."),
+    IAM_EXPIRATION("iamExpiration", PropertyType.integer(0, 604_800), null,
+            "lifetime minus 30 s (a tenth of it when that is shorter): 870 for RDS", Scope.ALL, false,
             "Seconds a token is reused before a new one is signed; 0 signs a new token for every connection."),
-    AWS_PROFILE("awsProfile", "default credentials chain",
+    AWS_PROFILE("awsProfile", PropertyType.TEXT, null, "default credentials chain", Scope.ALL, false,
             "Named profile from the shared AWS config and credentials files."),
-    AWS_CREDENTIALS_PROVIDER("awsCredentialsProvider", "default credentials chain",
-            "Class name of an AwsCredentialsProvider with a public no-argument constructor or a static create().");
+    AWS_CREDENTIALS_PROVIDER("awsCredentialsProvider", PropertyType.CREDENTIALS_PROVIDER, null, "default credentials chain",
+            Scope.ALL, false, "Class name of an AwsCredentialsProvider with a public no-argument constructor or a static "
+                    + "create(); frameworks that pass objects may give the Class or an instance.");
 
     private static final Map<String, IamProperty> BY_NAME = Stream.of(values())
             .collect(Collectors.toUnmodifiableMap(p -> p.name, Function.identity()));
 
-    private final String name;
-    private final Integer min;
-    private final Integer max;
-    private final String defaultValue;
-    private final String description;
+    /** Which services a property means something for; setting it for another service is an error. */
+    private enum Scope {
+        ALL(EnumSet.allOf(IamService.class)), DSQL(EnumSet.of(IamService.DSQL)), RDS(EnumSet.of(IamService.RDS));
 
-    IamProperty(String name, String defaultValue, String description) {
-        this(name, null, null, defaultValue, description);
+        final Set<IamService> services;
+
+        Scope(Set<IamService> services) {
+            this.services = services;
+        }
     }
 
-    IamProperty(String name, Integer min, Integer max, String defaultValue, String description) {
+    private final String name;
+    private final PropertyType<?> type;
+    private final Object defaultValue;
+    private final String defaultText;
+    private final Scope scope;
+    private final boolean required;
+    private final String description;
+
+    IamProperty(String name, PropertyType<?> type, Object defaultValue, String defaultText, Scope scope, boolean required,
+                String description) {
         this.name = name;
-        this.min = min;
-        this.max = max;
+        this.type = type;
         this.defaultValue = defaultValue;
+        this.defaultText = defaultText;
+        this.scope = scope;
+        this.required = required;
         this.description = description;
     }
 
@@ -60,9 +82,9 @@ public enum IamProperty {
         return name;
     }
 
-    /** What applies when the property is not set. */
+    /** What applies when the property is not set: a value, or the rule that computes one. */
     public String defaultValue() {
-        return defaultValue;
+        return defaultText;
     }
 
     /** One sentence for documentation and {@code Driver.getPropertyInfo}. */
@@ -70,8 +92,30 @@ public enum IamProperty {
         return description;
     }
 
+    /** Whether a configuration without this property fails. */
+    public boolean required() {
+        return required;
+    }
+
+    /** The values accepted, for properties with a fixed set of them ({@code iamService}, booleans); else empty. */
+    public List<String> choices() {
+        return type.choices();
+    }
+
+    /**
+     * Checks a value the way building a configuration does, so that a front end can reject it early.
+     *
+     * @param value     text, or a value of the property's natural type (a number, a boolean, a class)
+     * @param writtenAs the name the user gave the setting, which the error message then uses
+     * @return the value in its natural type
+     * @throws IamConfigException naming {@code writtenAs}, the bad value and what is accepted
+     */
+    public Object parse(Object value, String writtenAs) {
+        return type.parse(value, writtenAs);
+    }
+
     /** The property with this exact name, or {@code null}. */
-    public static IamProperty forName(String name) {
+    static IamProperty forName(String name) {
         return BY_NAME.get(name);
     }
 
@@ -79,36 +123,27 @@ public enum IamProperty {
      * Whether a key belongs to iamdb's name space. Such keys must be known properties: a misspelt
      * {@code iamRegoin} fails instead of being passed to the driver and ignored.
      */
-    public static boolean isReserved(String key) {
+    static boolean isReserved(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.startsWith("iam") || k.startsWith("aws");
     }
 
-    int parseInt(String value) {
-        int parsed;
-        try {
-            parsed = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw invalid(value, "a whole number from " + min + " to " + max);
-        }
-        if (parsed < min || parsed > max) {
-            throw invalid(value, "a whole number from " + min + " to " + max);
-        }
-        return parsed;
+    /** What the property accepts, for the documentation and messages. */
+    String accepted() {
+        return type.accepted();
     }
 
-    boolean parseBoolean(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.equals("true")) {
-            return true;
-        }
-        if (v.equals("false")) {
-            return false;
-        }
-        throw invalid(value, "true or false");
+    /** The services it applies to, for the documentation: {@code dsql}, {@code rds} or both. */
+    String services() {
+        return scope.services.stream().map(IamService::propertyValue).collect(Collectors.joining(", "));
     }
 
-    IamConfigException invalid(String value, String accepted) {
-        return new IamConfigException(this, "Invalid value '" + value + "' for property " + name + ": expected " + accepted + ".");
+    boolean appliesTo(IamService service) {
+        return scope.services.contains(service);
+    }
+
+    /** The table's own default, for properties whose default is a value rather than a rule. */
+    Object defaultTyped() {
+        return defaultValue;
     }
 }

@@ -20,8 +20,9 @@ class ConfigurationDocTest {
     void propertyTableMatchesTheCode() throws IOException {
         String doc = Files.readString(DOC, StandardCharsets.UTF_8);
         String documented = doc.substring(doc.indexOf(START) + START.length(), doc.indexOf(END)).strip();
-        String expected = "| property | default | meaning |\n|---|---|---|\n" + Stream.of(IamProperty.values())
-                .map(p -> "| `" + p.propertyName() + "` | " + p.defaultValue() + " | " + p.description() + " |")
+        String expected = "| property | default | accepts | services | meaning |\n|---|---|---|---|---|\n" + Stream.of(IamProperty.values())
+                .map(p -> "| `" + p.propertyName() + "` | " + p.defaultValue() + " | " + p.accepted() + " | " + p.services()
+                        + " | " + p.description() + " |")
                 .collect(Collectors.joining("\n"));
         assertThat(documented)
                 .as("Replace the table between the markers in docs/configuration.md with:%n%s%n", expected)

@@ -215,4 +215,84 @@ class IamConfigTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI"))).build();
         assertThat(c.toString()).contains(DSQL, "admin", "us-east-1", "dsql").doesNotContain("wJalrXUtnFEMI", "AKIDEXAMPLE");
     }
+
+    @Test
+    void errorsNameTheSettingAsTheUserWroteIt() {
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u")
+                .property("iamTokenLifetime", "15m", "hibernate.connection.iamTokenLifetime").build())
+                .hasMessageContaining("property hibernate.connection.iamTokenLifetime")
+                .extracting(e -> ((IamConfigException) e).property()).isEqualTo("hibernate.connection.iamTokenLifetime");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql:nohost", "pool.jdbcUrl").property("user", "u").build())
+                .hasMessageContaining("(pool.jdbcUrl)")
+                .extracting(e -> ((IamConfigException) e).property()).isEqualTo("pool.jdbcUrl");
+        assertThatThrownBy(() -> builder().host(RDS).property("user", "u").property("iamAdmin", true, "--admin").build())
+                .hasMessageContaining("Property --admin")
+                .extracting(e -> ((IamConfigException) e).property()).isEqualTo("--admin");
+    }
+
+    @Test
+    void frameworksMayPassValuesOfTheirNaturalType() {
+        IamConfig c = builder().host(DSQL).property("user", "ops").property("iamTokenLifetime", 3600)
+                .property("iamExpiration", 600L).property("iamAdmin", Boolean.TRUE)
+                .property("awsCredentialsProvider", AnonymousCredentialsProvider.class).build();
+        assertThat(c.tokenLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.expiration()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.admin()).isTrue();
+        assertThat(c.providerClass()).isEqualTo(AnonymousCredentialsProvider.class);
+
+        StaticCredentialsProvider instance = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET"));
+        assertThat(builder().host(DSQL).property("user", "u").property("awsCredentialsProvider", instance).build()
+                .providerInstance()).isSameAs(instance);
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamTokenLifetime", 1.5).build())
+                .hasMessageContaining("'1.5'").hasMessageContaining("whole number");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("socketFactoryArg", new Object()).build())
+                .hasMessageContaining("socketFactoryArg").hasMessageContaining("java.lang.Object");
+        assertThat(builder().host(DSQL).property("user", "u").property("connectTimeout", 5).build().driverProperties())
+                .containsEntry("connectTimeout", "5");
+    }
+
+    @Test
+    void numbersAreAsciiDigitsOnly() {
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("iamTokenLifetime", "\u0669\u0660\u0660").build())
+                .hasMessageContaining("whole number");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + ":\u0665\u0664\u0663\u0662/postgres").property("user", "u").build())
+                .hasMessageContaining("port from 1 to 65535");
+    }
+
+    @Test
+    void aShortLifetimeStillCachesTokens() {
+        assertThat(builder().host(DSQL).property("user", "u").property("iamTokenLifetime", "20").build().expiration())
+                .isEqualTo(Duration.ofSeconds(18));
+    }
+
+    @Test
+    void aUrlValueAndAPropertyOfTheSameMeaningAgree() {
+        assertThat(builder().url("jdbc:postgresql://" + DSQL + "/postgres?iamTokenLifetime=900")
+                .property("iamTokenLifetime", 900).property("user", "u").build().tokenLifetime()).isEqualTo(Duration.ofSeconds(900));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws:5432",
+        "https://abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws",
+        "abc dsql",
+        "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws/postgres",
+    })
+    void iamHostIsAHostNameOnly(String host) {
+        assertThatThrownBy(() -> builder().host("127.0.0.1").property("user", "u").property("iamHost", host).build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("'" + host + "'")
+                .hasMessageContaining("without scheme, port or path");
+    }
+
+    @Test
+    void urlsThatCannotBeReadAreConfigurationErrors() {
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + "/postgres?ApplicationName=%zz").property("user", "u").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("percent-escapes");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://" + DSQL + "/postgres?user=a&user=b").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("user appears more than once");
+        assertThatThrownBy(() -> builder().url("jdbc:postgresql://admin:Hunter2Secret@" + DSQL + "/postgres").build())
+                .isInstanceOf(IamConfigException.class).hasMessageNotContaining("Hunter2Secret").hasMessageNotContaining("hunter2secret");
+        assertThatThrownBy(() -> builder().url("jdbc:mysql://" + RDS + ":3306/app").property("user", "u").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("jdbc:postgresql:");
+    }
 }

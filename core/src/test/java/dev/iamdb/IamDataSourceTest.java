@@ -190,8 +190,8 @@ class IamDataSourceTest {
 
     @Test
     void poolOpensEachPhysicalConnectionWithACurrentToken() throws SQLException {
-        try (IamPooledDataSource pool = new IamPooledDataSource(config("app", credentials(OPS)).build(),
-                Map.of("maximumPoolSize", "2", "minimumIdle", "0"))) {
+        try (IamPooledDataSource pool = new IamPooledDataSource(config("app", credentials(OPS))
+                .property("pool.maximumPoolSize", "2").property("pool.minimumIdle", 0).build())) {
             try (Connection c = pool.getConnection()) {
                 assertThat(currentUser(c)).isEqualTo("app");
             }
@@ -208,11 +208,40 @@ class IamDataSourceTest {
 
     @Test
     void poolSettingsThatBypassIamOrDoNotExistAreRefused() {
-        IamConfig c = config("app", credentials(OPS)).build();
-        assertThatThrownBy(() -> new IamPooledDataSource(c, Map.of("jdbcUrl", "jdbc:postgresql://x/y")))
-                .isInstanceOf(IamConfigException.class).hasMessageContaining("'jdbcUrl'").hasMessageContaining("without IAM");
-        assertThatThrownBy(() -> new IamPooledDataSource(c, Map.of("maximumPoolSise", "3")))
-                .isInstanceOf(IamConfigException.class).hasMessageContaining("maximumPoolSise");
+        assertThatThrownBy(() -> config("app", credentials(OPS)).property("pool.jdbcUrl", "jdbc:postgresql://x/y").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("pool.jdbcUrl").hasMessageContaining("without IAM");
+        assertThatThrownBy(() -> config("app", credentials(OPS)).property("pool.maximumPoolSise", "3", "spring.pool.maximumPoolSise").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("spring.pool.maximumPoolSise")
+                .extracting(e -> ((IamConfigException) e).property()).isEqualTo("spring.pool.maximumPoolSise");
+        assertThatThrownBy(() -> config("app", credentials(OPS)).property("pool.maximumPoolSize", "ten").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("'ten'").hasMessageContaining("pool.maximumPoolSize");
+    }
+
+    @Test
+    void hikariDataSourcePropertiesReachTheDriver() throws SQLException {
+        try (IamPooledDataSource pool = new IamPooledDataSource(config("app", credentials(OPS))
+                .property("pool.dataSource.ApplicationName", "from-the-pool", "hibernate.hikari.dataSource.ApplicationName")
+                .property("pool.minimumIdle", 0).build());
+             Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT current_setting('application_name')")) {
+            r.next();
+            assertThat(r.getString(1)).isEqualTo("from-the-pool");
+        }
+    }
+
+    @Test
+    void aMaxLifetimeBeyondTheDsqlConnectionCapIsReportedOnceByItsName() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(err, true));
+        try (IamPooledDataSource pool = new IamPooledDataSource(config("app", credentials(OPS))
+                .property("pool.maxLifetime", 0, "spring.datasource.hikari.max-lifetime").property("pool.minimumIdle", 0).build())) {
+            assertThat(pool.isClosed()).isFalse();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(err.toString()).containsOnlyOnce("spring.datasource.hikari.max-lifetime=0 ms")
+                .contains("60-minute connection limit");
     }
 
     @Test
@@ -220,12 +249,12 @@ class IamDataSourceTest {
         ClosingCredentials.reset();
         IamConfig owned = IamConfig.builder().url(url()).property("user", "app").property("iamHost", db.endpoint())
                 .property("awsCredentialsProvider", ClosingCredentials.class.getName()).clock(clock).build();
-        new IamPooledDataSource(owned, Map.of("minimumIdle", "0")).close();
+        new IamPooledDataSource(owned).close();
         assertThat(ClosingCredentials.closed).isTrue();
 
         ClosingCredentials mine = new ClosingCredentials();
         ClosingCredentials.reset();
-        new IamPooledDataSource(config("app", mine).build(), Map.of("minimumIdle", "0")).close();
+        new IamPooledDataSource(config("app", mine).property("pool.minimumIdle", "0").build()).close();
         assertThat(ClosingCredentials.closed).isFalse();
     }
 
