@@ -188,13 +188,11 @@ final class ConfigResolver {
     }
 
     private void requireUser() {
-        for (IamProperty p : IamProperty.values()) {
-            if (p.required() && !values.containsKey(p)) {
-                throw new IamConfigException(p.propertyName(), "Property " + p.propertyName() + " is required: "
-                        + p.description() + " For Aurora DSQL: admin or a role granted with AWS IAM GRANT.");
-            }
-        }
         user = value(IamProperty.USER);
+        if (user == null) {
+            throw new IamConfigException(IamProperty.USER.propertyName(), "Property user is required: the database role to "
+                    + "log in as (for Aurora DSQL, admin or a role granted with AWS IAM GRANT).");
+        }
         driverProperties.put("user", user);
     }
 

@@ -117,7 +117,7 @@ public final class IamConfig {
     }
 
     /** Settings for the target driver given as properties (URL parameters stay in {@link #url()}), plus {@code user}. */
-    Map<String, String> driverProperties() {
+    public Map<String, String> driverProperties() {
         return driverProperties;
     }
 

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * see PostgreSQL, and Flyway's Aurora DSQL support, which reads the endpoint host from it, sees the cluster.
  */
 public final class IamDriver implements Driver, AutoCloseable {
+    /** The prefix of the URLs this driver takes; compare it without regard to case, as {@link #acceptsURL} does. */
+    public static final String URL_PREFIX = JdbcUrl.IAMDB_PREFIX;
+
     private static final String CONFIGURATION_ERROR = "08001";
     private static final int[] VERSION = releaseVersion();
     private static final Logger log = LoggerFactory.getLogger(IamDriver.class);

@@ -115,7 +115,7 @@ public enum IamProperty {
     }
 
     /** The property with this exact name, or {@code null}. */
-    static IamProperty forName(String name) {
+    public static IamProperty forName(String name) {
         return BY_NAME.get(name);
     }
 
@@ -123,7 +123,7 @@ public enum IamProperty {
      * Whether a key belongs to iamdb's name space. Such keys must be known properties: a misspelt
      * {@code iamRegoin} fails instead of being passed to the driver and ignored.
      */
-    static boolean isReserved(String key) {
+    public static boolean isReserved(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.startsWith("iam") || k.startsWith("aws");
     }

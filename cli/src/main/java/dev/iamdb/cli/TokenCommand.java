@@ -38,15 +38,17 @@ final class TokenCommand {
         }
         String host = required(options, HOST);
         required(options, USER);
-        IamConfig.Builder config = IamConfig.builder().host(host).clock(clock);
+        // The host is both where a connection would go and what is signed, so it is checked as iamHost is.
+        IamConfig.Builder config = IamConfig.builder().host(host).property(IamProperty.IAM_HOST.propertyName(), host, HOST.label())
+                .clock(clock);
         String port = options.get(PORT);
         if (port != null) {
-            config.port(port(port));
+            config.port((Integer) IamProperty.IAM_DEFAULT_PORT.parse(port, PORT.label()));
         }
-        // --user, --region, --service, --lifetime, --admin (as "true") and --profile are plain properties.
+        // Every other option is a property; errors then name the option as typed, with its property.
         options.values().forEach((option, value) -> {
             if (option.property() != null) {
-                config.property(option.property().propertyName(), value);
+                config.property(option.property().propertyName(), value, option.label());
             }
         });
         try (TokenProvider tokens = new TokenProvider(config.build())) {
@@ -54,17 +56,10 @@ final class TokenCommand {
         }
     }
 
-    /**
-     * The core's message for a bad setting, led by the option that set it: the message names the
-     * property, which the user of the command line did not type.
-     */
+    /** The core's message for a bad setting, led by the option that set it. */
     static String describe(IamConfigException e) {
-        String property = e.property();
-        if (property.equals("url") || property.equals(IamProperty.IAM_HOST.propertyName())) {
-            return HOST.name() + ": " + e.getMessage();
-        }
         return OPTIONS.stream()
-                .filter(o -> o.property() != null && o.property().propertyName().equals(property))
+                .filter(o -> o.label().equals(e.property()))
                 .findFirst()
                 .map(o -> o.name() + ": " + e.getMessage())
                 .orElse(e.getMessage());
@@ -78,15 +73,4 @@ final class TokenCommand {
         return value;
     }
 
-    private static int port(String text) throws UsageException {
-        try {
-            int port = Integer.parseInt(text.trim());
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below with the accepted range.
-        }
-        throw new UsageException("invalid value '" + text + "' for " + PORT.label() + ": expected a whole number from 1 to 65535");
-    }
 }

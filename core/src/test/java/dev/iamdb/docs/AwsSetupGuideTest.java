@@ -105,7 +105,7 @@ class AwsSetupGuideTest {
     void rdsUserSetUpLetsTheUserLogInWithIam() throws Exception {
         try (LocalIamDatabase db = LocalIamDatabase.builder().service(Service.RDS).start()) {
             // As the guide says: connected as the master user, itself logged in with IAM.
-            IamConfig master = IamConfig.builder().url(testkitUrl(db) + "&iamDefaultPort=" + db.endpointPort())
+            IamConfig master = IamConfig.builder().url(testkitUrl(db))
                     .property("user", db.masterUser()).credentialsProvider(credentials(db)).build();
             try (IamDataSource dataSource = new IamDataSource(master);
                  Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
@@ -114,7 +114,7 @@ class AwsSetupGuideTest {
                     s.execute(statement);
                 }
             }
-            IamConfig app = IamConfig.builder().url(testkitUrl(db) + "&iamDefaultPort=" + db.endpointPort())
+            IamConfig app = IamConfig.builder().url(testkitUrl(db))
                     .property("user", "app").credentialsProvider(credentials(db)).build();
             try (IamDataSource dataSource = new IamDataSource(app);
                  Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {

@@ -3,7 +3,6 @@ package dev.iamdb.examples;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.iamdb.IamConfig;
 import dev.iamdb.IamDataSource;
-import dev.iamdb.jooq.IamConnectionProvider;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.LocalIamDatabase;
 import java.io.PrintStream;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.jooq.CloseableDSLContext;
 import org.jooq.DSLContext;
+import org.jooq.impl.DataSourceConnectionProvider;
 
 /**
  * The demo the README starts with: {@code java -jar examples/target/iamdb-demo.jar}.
@@ -210,7 +210,7 @@ public final class Demo {
     }
 
     private static void evictIdleConnections(DSLContext dsl) throws SQLException {
-        ((IamConnectionProvider) dsl.configuration().connectionProvider()).dataSource()
+        ((DataSourceConnectionProvider) dsl.configuration().connectionProvider()).dataSource()
                 .unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
     }
 

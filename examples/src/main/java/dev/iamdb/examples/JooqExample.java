@@ -6,9 +6,7 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
 import dev.iamdb.IamConfig;
-import dev.iamdb.jooq.IamConnectionProvider;
 import dev.iamdb.jooq.IamDsl;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -17,6 +15,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DataSourceConnectionProvider;
 
 /**
  * jOOQ: {@code IamDsl.create} gives a {@code DSLContext} over an iamdb pool, configured by {@code iamdb.properties}
@@ -53,7 +52,7 @@ public final class JooqExample {
 
     /** The application's context: a small pool whose new connections log in with IAM tokens. Close it at shutdown. */
     public static CloseableDSLContext open(IamConfig config) {
-        return IamDsl.create(config, Map.of("maximumPoolSize", "4", "minimumIdle", "1"));
+        return IamDsl.create(config);
     }
 
     /** Writes an entry and reads it back, in two transactions. */
@@ -69,6 +68,6 @@ public final class JooqExample {
 
     /** The token counters of the context's pool. */
     public static TokenCounts tokens(DSLContext dsl) {
-        return TokenCounts.of(((IamConnectionProvider) dsl.configuration().connectionProvider()).dataSource());
+        return TokenCounts.of(((DataSourceConnectionProvider) dsl.configuration().connectionProvider()).dataSource());
     }
 }

@@ -1,5 +1,6 @@
 package dev.iamdb.examples;
 
+import dev.iamdb.IamDriver;
 import dev.iamdb.testkit.LocalIamDatabase;
 import java.util.Map;
 
@@ -55,6 +56,6 @@ public record Target(String url, String user) {
 
     /** The same target as a {@code jdbc:iamdb:postgresql:} URL, for tools that only take a URL. */
     String iamdbUrl() {
-        return "jdbc:iamdb:" + url.substring("jdbc:".length());
+        return IamDriver.URL_PREFIX + url.substring("jdbc:".length());
     }
 }

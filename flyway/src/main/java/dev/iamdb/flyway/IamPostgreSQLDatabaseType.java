@@ -17,7 +17,7 @@ import org.flywaydb.database.postgresql.PostgreSQLDatabaseType;
  * ({@code ApplicationName}) and URL redaction in logs.
  */
 public class IamPostgreSQLDatabaseType extends PostgreSQLDatabaseType {
-    private static final String URL_PREFIX = "jdbc:iamdb:postgresql:";
+    private static final String URL_PREFIX = IamDriver.URL_PREFIX + "postgresql:";
 
     @Override
     public String getName() {
@@ -26,7 +26,8 @@ public class IamPostgreSQLDatabaseType extends PostgreSQLDatabaseType {
 
     @Override
     public boolean handlesJDBCUrl(String url) {
-        return url.startsWith(URL_PREFIX);
+        // Case-insensitive, as IamDriver.acceptsURL: a URL the driver takes must not fall through to another type.
+        return url.regionMatches(true, 0, URL_PREFIX, 0, URL_PREFIX.length());
     }
 
     @Override

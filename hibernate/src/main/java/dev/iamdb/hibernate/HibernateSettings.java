@@ -3,17 +3,16 @@ package dev.iamdb.hibernate;
 import dev.iamdb.IamConfig;
 import dev.iamdb.IamConfigException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hibernate.engine.jdbc.connections.internal.ConnectionProviderInitiator;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * Reads the settings Hibernate users already write: the URL and user under their Hibernate and JPA
  * names, driver and iamdb properties under {@code hibernate.connection.}, pool settings under
- * {@code hibernate.hikari.} (as {@code hibernate-hikaricp} reads them).
+ * {@code hibernate.hikari.} (as {@code hibernate-hikaricp} reads them). Values may be text or, as Hibernate
+ * allows, objects of the setting's natural type; every error names the Hibernate key.
  */
 final class HibernateSettings {
     static final String CONNECTION_PREFIX = "hibernate.connection.";
@@ -37,57 +36,46 @@ final class HibernateSettings {
             "hibernate.connection.autocommit", "hibernate.connection.provider_disables_autocommit",
             "hibernate.connection.handling_mode");
 
-    private static final String CREDENTIALS_PROVIDER = CONNECTION_PREFIX + "awsCredentialsProvider";
-
     private HibernateSettings() {
     }
 
-    /** The iamdb configuration; throws {@link IamConfigException} naming a bad setting. */
+    /**
+     * The iamdb configuration, pool settings included; throws {@link IamConfigException} naming a bad setting by
+     * its Hibernate key.
+     */
     static IamConfig iamConfig(Map<String, Object> settings, Clock clock) {
         rejectPassword(settings);
-        String url = first(settings, URL_KEYS);
-        if (url == null) {
+        String urlKey = firstKey(settings, URL_KEYS);
+        if (urlKey == null) {
             throw new IamConfigException("hibernate.connection.url", "No JDBC URL: set hibernate.connection.url (or jakarta.persistence.jdbc.url) to "
                     + "a URL such as jdbc:postgresql://<cluster-id>.dsql.us-east-1.on.aws:5432/postgres.");
         }
-        IamConfig.Builder b = IamConfig.builder().url(url).clock(clock);
-        String user = first(settings, USER_KEYS);
-        if (user != null) {
-            b.property("user", user);
+        IamConfig.Builder b = IamConfig.builder().url(settings.get(urlKey).toString(), urlKey).clock(clock);
+        String userKey = firstKey(settings, USER_KEYS);
+        if (userKey != null) {
+            b.property("user", settings.get(userKey), userKey);
         }
-        for (Map.Entry<String, Object> e : settings.entrySet()) {
-            String key = e.getKey();
-            Object value = e.getValue();
-            if (!key.startsWith(CONNECTION_PREFIX) || HIBERNATE_OWN.contains(key)) {
-                continue;
-            }
-            if (key.equals(CREDENTIALS_PROVIDER) && value instanceof AwsCredentialsProvider provider) {
-                b.credentialsProvider(provider);
-            } else if (value instanceof String text) {
-                // Like Hibernate's own providers, only text values are connection properties.
-                b.property(key.substring(CONNECTION_PREFIX.length()), text);
-            }
-        }
-        return b.build();
-    }
-
-    /** HikariCP settings by their HikariCP names, plus the Hibernate settings hibernate-hikaricp maps onto them. */
-    static Map<String, String> poolSettings(Map<String, Object> settings) {
-        Map<String, String> pool = new LinkedHashMap<>();
         Object autocommit = settings.get("hibernate.connection.autocommit");
         if (autocommit != null) {
-            pool.put("autoCommit", autocommit.toString());
+            b.property("pool.autoCommit", autocommit, "hibernate.connection.autocommit");
         }
         Integer isolation = ConnectionProviderInitiator.extractIsolation(settings);
         if (isolation != null) {
-            pool.put("transactionIsolation", ConnectionProviderInitiator.toIsolationConnectionConstantName(isolation));
+            b.property("pool.transactionIsolation", ConnectionProviderInitiator.toIsolationConnectionConstantName(isolation),
+                    "hibernate.connection.isolation");
         }
         for (Map.Entry<String, Object> e : settings.entrySet()) {
-            if (e.getKey().startsWith(HIKARI_PREFIX) && e.getValue() != null) {
-                pool.put(e.getKey().substring(HIKARI_PREFIX.length()), e.getValue().toString());
+            String key = e.getKey();
+            if (e.getValue() == null) {
+                continue;
+            }
+            if (key.startsWith(CONNECTION_PREFIX) && !HIBERNATE_OWN.contains(key)) {
+                b.property(key.substring(CONNECTION_PREFIX.length()), e.getValue(), key);
+            } else if (key.startsWith(HIKARI_PREFIX)) {
+                b.property("pool." + key.substring(HIKARI_PREFIX.length()), e.getValue(), key);
             }
         }
-        return pool;
+        return b.build();
     }
 
     private static void rejectPassword(Map<String, Object> settings) {
@@ -100,11 +88,11 @@ final class HibernateSettings {
         }
     }
 
-    private static String first(Map<String, Object> settings, List<String> keys) {
+    /** The first of {@code keys} that is set, in the order hibernate-hikaricp reads them. */
+    private static String firstKey(Map<String, Object> settings, List<String> keys) {
         for (String key : keys) {
-            Object value = settings.get(key);
-            if (value != null) {
-                return value.toString();
+            if (settings.get(key) != null) {
+                return key;
             }
         }
         return null;

@@ -61,7 +61,7 @@ public final class IamConnectionProvider implements ConnectionProvider, Configur
     @Override
     public void configure(Map<String, Object> settings) {
         config = HibernateSettings.iamConfig(settings, clock);
-        pool = new IamPooledDataSource(config, HibernateSettings.poolSettings(settings));
+        pool = new IamPooledDataSource(config);
     }
 
     @Override

@@ -16,14 +16,14 @@ class BadSettingsTest {
         assertThatThrownBy(() -> build(Map.of("hibernate.connection.iamTokenLifetime", "0")))
                 .hasRootCauseInstanceOf(IamConfigException.class)
                 .rootCause()
-                .hasMessage("Invalid value '0' for property iamTokenLifetime: expected a whole number from 1 to 604800.");
+                .hasMessage("Invalid value '0' for property hibernate.connection.iamTokenLifetime: expected a whole number from 1 to 604800.");
     }
 
     @Test
     void aMisspeltIamdbPropertyFails() {
         assertThatThrownBy(() -> build(Map.of("hibernate.connection.iamregion", "us-east-1")))
                 .rootCause()
-                .hasMessageContaining("Unknown iamdb property 'iamregion'. Did you mean iamRegion?");
+                .hasMessageContaining("Unknown iamdb property 'hibernate.connection.iamregion'. Did you mean iamRegion?");
     }
 
     @Test

@@ -2,11 +2,16 @@ package dev.iamdb.hibernate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.iamdb.IamConfig;
+import dev.iamdb.IamConfigException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
 /** Which Hibernate settings reach iamdb, pgjdbc and HikariCP, and under which names. */
 class HibernateSettingsTest {
@@ -44,15 +49,30 @@ class HibernateSettingsTest {
     }
 
     @Test
-    void poolSettingsLoseTheirPrefixAndHibernatesConnectionSettingsMapToHikariNames() {
-        Map<String, String> pool = HibernateSettings.poolSettings(Map.of(
-                "hibernate.hikari.maximumPoolSize", "7",
-                "hibernate.hikari.idleTimeout", 60000,
-                "hibernate.connection.autocommit", "false",
-                "hibernate.connection.isolation", "READ_COMMITTED",
-                "hibernate.connection.url", URL));
+    void valuesOfTheirNaturalTypeAreUsedNotDropped() {
+        IamConfig config = HibernateSettings.iamConfig(Map.of("hibernate.connection.url", URL, "hibernate.connection.username", "app",
+                "hibernate.connection.iamTokenLifetime", 3600,
+                "hibernate.connection.awsCredentialsProvider", AnonymousCredentialsProvider.class), Clock.systemUTC());
 
-        assertThat(pool).containsOnly(Map.entry("maximumPoolSize", "7"), Map.entry("idleTimeout", "60000"),
-                Map.entry("autoCommit", "false"), Map.entry("transactionIsolation", "TRANSACTION_READ_COMMITTED"));
+        assertThat(config.tokenLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.toString()).contains("awsCredentialsProvider " + AnonymousCredentialsProvider.class.getName());
+    }
+
+    @Test
+    void hikariDataSourceSettingsGoToTheDriver() {
+        IamConfig config = HibernateSettings.iamConfig(Map.of("hibernate.connection.url", URL, "hibernate.connection.username", "app",
+                "hibernate.hikari.dataSource.ApplicationName", "orders", "hibernate.hikari.maximumPoolSize", 7), Clock.systemUTC());
+
+        assertThat(config.driverProperties()).containsEntry("ApplicationName", "orders");
+    }
+
+    @Test
+    void poolMistakesNameTheHibernateKey() {
+        assertThatThrownBy(() -> HibernateSettings.iamConfig(Map.of("hibernate.connection.url", URL, "hibernate.connection.username", "app",
+                "hibernate.hikari.maximumPoolSise", "7"), Clock.systemUTC()))
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("hibernate.hikari.maximumPoolSise");
+        assertThatThrownBy(() -> HibernateSettings.iamConfig(Map.of("hibernate.connection.url", URL, "hibernate.connection.username", "app",
+                "hibernate.hikari.jdbcUrl", URL), Clock.systemUTC()))
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("hibernate.hikari.jdbcUrl would let HikariCP");
     }
 }

@@ -4,18 +4,25 @@ import dev.iamdb.IamConfig;
 import dev.iamdb.IamConfigException;
 import dev.iamdb.IamDataSource;
 import dev.iamdb.IamPooledDataSource;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.jooq.CloseableDSLContext;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DataSourceConnectionProvider;
 import org.jooq.impl.DefaultConfiguration;
 import org.jooq.impl.DefaultTransactionProvider;
 
 /**
  * Creates jOOQ {@link DSLContext}s whose connections log in with IAM auth tokens, in the
  * {@link SQLDialect#POSTGRES} dialect and with transactions that work on Aurora DSQL.
+ *
+ * <p>Connections come through jOOQ's own {@link DataSourceConnectionProvider} from an
+ * {@link IamPooledDataSource}, where every new physical connection gets a current token; reach it with
+ * {@code ((DataSourceConnectionProvider) dsl.configuration().connectionProvider()).dataSource()}.
  *
  * <p>Aurora DSQL has no {@code SAVEPOINT}, so a nested {@code transaction(…)} never sets one: it joins
  * the enclosing transaction, and its work commits or rolls back with that transaction. An exception
@@ -30,9 +37,9 @@ public final class IamDsl {
     }
 
     /**
-     * A context over a new pool, configured from a JDBC URL and iamdb settings (see
-     * {@code docs/configuration.md}); other settings go to the JDBC driver. A {@link java.util.Properties}
-     * object is such a map.
+     * A context over a new pool, configured from a JDBC URL and settings: iamdb's properties,
+     * {@code pool.<HikariCP setting>} and driver properties (see {@code docs/configuration.md}). A
+     * {@link java.util.Properties} object is such a map.
      *
      * @throws IamConfigException when a setting is missing or invalid; the message names it
      */
@@ -40,20 +47,10 @@ public final class IamDsl {
         return create(IamConfig.builder().url(jdbcUrl).properties(settings).build());
     }
 
-    /** A context over a new pool with default HikariCP settings; close it to close the pool. */
+    /** A context over a new pool with the configuration's {@code pool.*} settings; close it to close the pool. */
     public static CloseableDSLContext create(IamConfig config) {
-        return create(config, Map.of());
-    }
-
-    /**
-     * A context over a new pool with HikariCP settings by their HikariCP names, as for
-     * {@link IamPooledDataSource#IamPooledDataSource(IamConfig, Map)}; close it to close the pool.
-     *
-     * @throws IamConfigException when a pool setting is unknown or would bypass IAM
-     */
-    public static CloseableDSLContext create(IamConfig config, Map<String, String> poolSettings) {
-        IamConnectionProvider connections = new IamConnectionProvider(config, poolSettings);
-        return new IamDslContext(configuration(connections), connections);
+        IamPooledDataSource pool = new IamPooledDataSource(config);
+        return new IamDslContext(configuration(pool), pool);
     }
 
     /**
@@ -63,10 +60,25 @@ public final class IamDsl {
      * @throws IllegalArgumentException when {@code dataSource} does not log in with IAM tokens
      */
     public static DSLContext create(DataSource dataSource) {
-        return DSL.using(configuration(new IamConnectionProvider(dataSource)));
+        Objects.requireNonNull(dataSource, "dataSource");
+        if (!wrapsIamDataSource(dataSource)) {
+            throw new IllegalArgumentException("DataSource " + dataSource.getClass().getName()
+                    + " does not log in with IAM tokens: pass an IamPooledDataSource, or a pool whose DataSource is an "
+                    + "IamDataSource (isWrapperFor(IamDataSource.class) must be true).");
+        }
+        return DSL.using(configuration(dataSource));
     }
 
-    private static DefaultConfiguration configuration(IamConnectionProvider connections) {
+    private static boolean wrapsIamDataSource(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(IamDataSource.class);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static DefaultConfiguration configuration(DataSource dataSource) {
+        DataSourceConnectionProvider connections = new DataSourceConnectionProvider(dataSource);
         DefaultConfiguration configuration = new DefaultConfiguration();
         // The bean setters, not the set(…) overloads: resolving those makes javac read jOOQ's JAXB-annotated
         // Settings and warn wherever JAXB (optional for jOOQ) is not on the class path.

@@ -1,20 +1,21 @@
 package dev.iamdb.jooq;
 
+import dev.iamdb.IamPooledDataSource;
 import org.jooq.CloseableDSLContext;
 import org.jooq.Configuration;
 import org.jooq.impl.DefaultDSLContext;
 
-/** A {@link CloseableDSLContext} that closes the connection provider it was built with. */
+/** A {@link CloseableDSLContext} that closes the pool it was built with. */
 final class IamDslContext extends DefaultDSLContext implements CloseableDSLContext {
-    private final IamConnectionProvider connections;
+    private final IamPooledDataSource pool;
 
-    IamDslContext(Configuration configuration, IamConnectionProvider connections) {
+    IamDslContext(Configuration configuration, IamPooledDataSource pool) {
         super(configuration);
-        this.connections = connections;
+        this.pool = pool;
     }
 
     @Override
     public void close() {
-        connections.close();
+        pool.close();
     }
 }

@@ -17,7 +17,6 @@ import dev.iamdb.testkit.ManualClock;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Properties;
 import org.jooq.CloseableDSLContext;
 import org.jooq.DSLContext;
@@ -26,6 +25,7 @@ import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DataSourceConnectionProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,13 +34,12 @@ import org.postgresql.ds.PGSimpleDataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-/** IamDsl and IamConnectionProvider with real jOOQ and pgjdbc, against the testkit's IAM-verifying PostgreSQL. */
+/** IamDsl with real jOOQ and pgjdbc, against the testkit's IAM-verifying PostgreSQL. */
 class IamDslTest {
     static final Identity IDENTITY = Identity.of("AKIAJOOQEXAMPLE00001", "jooq-test-secret-not-real",
             Identity.DEFAULT_PRINCIPAL_ARN);
 
     private static final Field<Integer> ID = field(name("id"), Integer.class);
-    private static final Map<String, String> SMALL_POOL = Map.of("maximumPoolSize", "2");
 
     private static final ManualClock clock = new ManualClock(Instant.now());
     private static LocalIamDatabase db;
@@ -65,15 +64,16 @@ class IamDslTest {
         return db.iamdbJdbcUrl();
     }
 
+    /** A small pool: two connections at most. */
     private static IamConfig config() {
-        return IamConfig.builder().url(url()).property("user", "admin")
+        return IamConfig.builder().url(url()).property("user", "admin").property("pool.maximumPoolSize", 2)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(IDENTITY.accessKeyId(), IDENTITY.secretAccessKey())))
                 .clock(clock).build();
     }
 
     private static IamPooledDataSource pool(DSLContext dsl) throws SQLException {
-        return ((IamConnectionProvider) dsl.configuration().connectionProvider()).dataSource()
+        return ((DataSourceConnectionProvider) dsl.configuration().connectionProvider()).dataSource()
                 .unwrap(IamPooledDataSource.class);
     }
 
@@ -99,7 +99,7 @@ class IamDslTest {
 
     @Test
     void readsAndWritesAsTheConfiguredRole() {
-        try (CloseableDSLContext dsl = IamDsl.create(config(), SMALL_POOL)) {
+        try (CloseableDSLContext dsl = IamDsl.create(config())) {
             assertThat(dsl.dialect()).isEqualTo(SQLDialect.POSTGRES);
             Table<?> t = newTable(dsl, "jooq_read_write");
 
@@ -113,7 +113,7 @@ class IamDslTest {
 
     @Test
     void transactionResultCommitsAndRollsBack() {
-        try (CloseableDSLContext dsl = IamDsl.create(config(), SMALL_POOL)) {
+        try (CloseableDSLContext dsl = IamDsl.create(config())) {
             Table<?> t = newTable(dsl, "jooq_tx");
 
             int inserted = dsl.transactionResult(tx -> tx.dsl().insertInto(t).columns(ID).values(1).execute());
@@ -129,7 +129,7 @@ class IamDslTest {
 
     @Test
     void nestedTransactionSetsNoSavepoint() throws SQLException {
-        try (CloseableDSLContext dsl = IamDsl.create(config(), SMALL_POOL)) {
+        try (CloseableDSLContext dsl = IamDsl.create(config())) {
             Table<?> t = newTable(dsl, "jooq_nested_savepoint");
             // The same nested block through jOOQ's default transaction provider shows the probe sees savepoints.
             DSLContext withSavepoints = DSL.using(pool(dsl), SQLDialect.POSTGRES);
@@ -155,9 +155,10 @@ class IamDslTest {
              CloseableDSLContext dsl = IamDsl.create(IamConfig.builder()
                      .url(strict.iamdbJdbcUrl())
                      .property("user", "admin")
+                     .property("pool.maximumPoolSize", 2)
                      .credentialsProvider(StaticCredentialsProvider.create(
                              AwsBasicCredentials.create(IDENTITY.accessKeyId(), IDENTITY.secretAccessKey())))
-                     .clock(clock).build(), SMALL_POOL)) {
+                     .clock(clock).build())) {
             Table<?> t = newTable(dsl, "jooq_nested_strict");
             dsl.transaction(outer -> outer.dsl().transaction(inner -> inner.dsl().insertInto(t).columns(ID).values(1).execute()));
             assertThat(count(dsl, t)).isEqualTo(1);
@@ -171,7 +172,7 @@ class IamDslTest {
 
     @Test
     void nestedTransactionWorkCommitsAndRollsBackWithTheOuterOne() {
-        try (CloseableDSLContext dsl = IamDsl.create(config(), SMALL_POOL)) {
+        try (CloseableDSLContext dsl = IamDsl.create(config())) {
             Table<?> t = newTable(dsl, "jooq_nested_joins");
 
             assertThatThrownBy(() -> dsl.transaction(outer -> {
@@ -197,7 +198,7 @@ class IamDslTest {
 
     @Test
     void opensNewConnectionsWithAFreshTokenAfterTheReuseWindow() throws SQLException {
-        try (CloseableDSLContext dsl = IamDsl.create(config(), SMALL_POOL)) {
+        try (CloseableDSLContext dsl = IamDsl.create(config())) {
             IamPooledDataSource pool = pool(dsl);
             int before = dsl.fetchValue(field("pg_backend_pid()", Integer.class));
             long signedBefore = pool.tokenProvider().tokensSigned();
@@ -236,14 +237,14 @@ class IamDslTest {
 
     @Test
     void usesAnApplicationOwnedPoolAndLeavesItOpen() {
-        try (IamPooledDataSource pool = new IamPooledDataSource(config(), SMALL_POOL)) {
+        try (IamPooledDataSource pool = new IamPooledDataSource(config())) {
             DSLContext dsl = IamDsl.create(pool);
             Table<?> t = newTable(dsl, "jooq_app_pool");
 
             dsl.transaction(outer -> outer.dsl().transaction(inner -> inner.dsl().insertInto(t).columns(ID).values(1).execute()));
 
             assertThat(count(dsl, t)).isEqualTo(1);
-            ((IamConnectionProvider) dsl.configuration().connectionProvider()).close();
+            assertThat(dsl).isNotInstanceOf(AutoCloseable.class);
             assertThat(pool.isClosed()).isFalse();
         }
     }
@@ -271,7 +272,11 @@ class IamDslTest {
 
     @Test
     void badPoolSettingsFailAtCreation() {
-        assertThatThrownBy(() -> IamDsl.create(config(), Map.of("password", "secret")))
-                .isInstanceOfSatisfying(IamConfigException.class, e -> assertThat(e.property()).isEqualTo("password"));
+        Properties settings = new Properties();
+        settings.setProperty("user", "admin");
+        settings.setProperty("pool.password", "secret");
+        assertThatThrownBy(() -> IamDsl.create(url(), settings))
+                .isInstanceOfSatisfying(IamConfigException.class, e -> assertThat(e.property()).isEqualTo("pool.password"))
+                .hasMessageNotContaining("secret");
     }
 }

@@ -4,7 +4,6 @@ import dev.iamdb.IamConfig;
 import dev.iamdb.IamConfigException;
 import dev.iamdb.IamPooledDataSource;
 import dev.iamdb.IamProperty;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.ibatis.datasource.DataSourceFactory;
@@ -71,17 +70,17 @@ public class IamDataSourceFactory implements DataSourceFactory {
             throw new IllegalStateException("This IamDataSourceFactory is already configured: MyBatis creates one per <dataSource>.");
         }
         IamConfig.Builder config = IamConfig.builder();
-        Map<String, String> poolSettings = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
             String value = properties.getProperty(name);
             if (name.startsWith(POOL_PREFIX)) {
-                poolSettings.put(name.substring(POOL_PREFIX.length()), value);
+                // Core reads pool.* as HikariCP settings and pool.dataSource.* as driver properties.
+                config.property(name, value);
             } else if (name.startsWith(DRIVER_PREFIX)) {
-                config.property(name.substring(DRIVER_PREFIX.length()), value);
+                config.property(name.substring(DRIVER_PREFIX.length()), value, name);
             } else if (name.equals("url")) {
                 config.url(value);
             } else if (name.equals("username")) {
-                config.property("user", value);
+                config.property("user", value, name);
             } else if (name.equals("user") || name.equals("password") || IamProperty.isReserved(name)) {
                 // iamdb's name space: core accepts its properties and explains what is wrong with the rest.
                 config.property(name, value);
@@ -101,7 +100,7 @@ public class IamDataSourceFactory implements DataSourceFactory {
                     + "') name different database users; keep one.");
         }
         configure(config);
-        dataSource = new IamPooledDataSource(config.build(), poolSettings);
+        dataSource = new IamPooledDataSource(config.build());
     }
 
     /**
