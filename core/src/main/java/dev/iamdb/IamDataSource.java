@@ -88,7 +88,7 @@ public final class IamDataSource implements DataSource, AutoCloseable {
     /** Opens a new physical connection with a token from the cache, or a freshly signed one. */
     @Override
     public Connection getConnection() throws SQLException {
-        TokenProvider.Token token = tokens.next();
+        TokenProvider.Token token = tokens.next(loginTimeoutSeconds);
         for (int attempt = 1; ; attempt++) {
             try {
                 return connect(token.value());
@@ -102,7 +102,7 @@ public final class IamDataSource implements DataSource, AutoCloseable {
                     throw rejected(e);
                 }
             }
-            token = tokens.next();
+            token = tokens.next(loginTimeoutSeconds);
         }
     }
 

@@ -123,6 +123,7 @@ class TokenProviderTest {
                 .hasMessageContaining("Could not resolve AWS credentials from the supplied credentials provider")
                 .hasMessageContaining("aws sts get-caller-identity")
                 .hasRootCauseMessage("Unable to load credentials from any of the providers in the chain");
+        clock.advance(TokenProvider.FIRST_BACKOFF); // the failure holds off the next attempt only this long
         assertThat(tokens.token()).startsWith(HOST + "/?Action=DbConnectAdmin");
     }
 
@@ -138,7 +139,8 @@ class TokenProviderTest {
         String first = tokens.token();
         clock.advance(Duration.ofSeconds(700)); // past the refresh point, before the end of reuse
         assertThat(tokens.token()).isEqualTo(first);
-        assertThat(tokens.token()).isNotEqualTo(first); // the next caller refreshes successfully
+        clock.advance(TokenProvider.FIRST_BACKOFF);
+        assertThat(tokens.token()).isNotEqualTo(first); // the next caller after the back-off refreshes successfully
     }
 
     @Test
