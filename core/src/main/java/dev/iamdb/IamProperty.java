@@ -25,8 +25,10 @@ public enum IamProperty {
             "dsql (Aurora DSQL) or rds (RDS and Aurora PostgreSQL/MySQL)."),
     IAM_ADMIN("iamAdmin", "true exactly when user is admin",
             "Aurora DSQL: sign DbConnectAdmin instead of DbConnect (DSQL only)."),
-    IAM_TOKEN_LIFETIME("iamTokenLifetime", 1, 604_800, "900",
-            "Aurora DSQL token lifetime in seconds, 1..604800 (DSQL only; RDS tokens always last 900 s)."),
+    // At least 60 s: a token is dated to the whole second, so it may live up to 1 s less than this, and reuse stops a
+    // tenth of it before expiry; shorter lifetimes leave connections too little time to log in with a fresh token.
+    IAM_TOKEN_LIFETIME("iamTokenLifetime", 60, 604_800, "900",
+            "Aurora DSQL token lifetime in seconds, 60..604800 (DSQL only; RDS tokens always last 900 s)."),
     IAM_EXPIRATION("iamExpiration", 0, 604_800, "870 for RDS; lifetime minus 30 s for DSQL",
             "Seconds a token is reused before a new one is signed; 0 signs a new token for every connection."),
     AWS_PROFILE("awsProfile", "default credentials chain",

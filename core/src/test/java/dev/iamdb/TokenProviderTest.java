@@ -81,9 +81,9 @@ class TokenProviderTest {
 
     @Test
     void shortLifetimesKeepASafetyMargin() throws SQLException {
-        TokenProvider tokens = provider("iamTokenLifetime", "20", "iamExpiration", "20");
+        TokenProvider tokens = provider("iamTokenLifetime", "60", "iamExpiration", "60");
         String first = tokens.token();
-        clock.advance(Duration.ofSeconds(18)); // reuse ends 2 s (10% of the lifetime) before expiry
+        clock.advance(Duration.ofSeconds(54)); // reuse ends 6 s (10% of the lifetime) before expiry
         assertThat(tokens.token()).isNotEqualTo(first);
     }
 
