@@ -204,10 +204,12 @@ public final class TokenProvider implements AutoCloseable {
             try {
                 return claimed(mine, timeoutNanos);
             } catch (SQLException e) {
-                if (nanoTime.getAsLong() - valid.reuseUntil >= 0) {
+                long left = valid.reuseUntil - nanoTime.getAsLong();
+                if (left <= 0) {
                     throw e;
                 }
-                log.warn("Refreshing the IAM token for {} failed; the current token stays in use: {}", describe(), e.getMessage());
+                log.warn("Refreshing the IAM token for {} failed; the current token stays in use until {}: {}", describe(),
+                        clock.instant().plusNanos(left).truncatedTo(ChronoUnit.SECONDS), e.getMessage());
             }
         }
         reused.increment();
