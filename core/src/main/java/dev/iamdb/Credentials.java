@@ -24,8 +24,12 @@ final class Credentials implements AutoCloseable {
             provider = config.providerInstance();
             owned = false;
         } else if (config.providerClass() != null) {
-            provider = instantiate(config.providerClass());
-            owned = true;
+            Class<? extends AwsCredentialsProvider> c = config.providerClass();
+            // A static create() may return a JVM-wide instance (DefaultCredentialsProvider.create() does), which
+            // iamdb must not close under its other users. So a builder or a public constructor, which give iamdb an
+            // instance of its own to close, come first; an instance from create() is used but never closed.
+            owned = builderMethod(c) != null || publicNoArgConstructor(c) != null;
+            provider = instantiate(c, owned);
         } else if (config.profile() != null) {
             provider = ProfileCredentialsProvider.builder().profileName(config.profile()).build();
             owned = true;
@@ -51,6 +55,11 @@ final class Credentials implements AutoCloseable {
 
     String source() {
         return source;
+    }
+
+    /** The provider in use, so tests can tell a private instance from a shared one. */
+    AwsCredentialsProvider provider() {
+        return provider;
     }
 
     @Override
@@ -85,18 +94,24 @@ final class Credentials implements AutoCloseable {
                     + ": the class does not implement " + AwsCredentialsProvider.class.getName() + ".");
         }
         Class<? extends AwsCredentialsProvider> providerClass = c.asSubclass(AwsCredentialsProvider.class);
-        if (factoryMethod(providerClass) == null && publicNoArgConstructor(providerClass) == null) {
+        if (builderMethod(providerClass) == null && publicNoArgConstructor(providerClass) == null
+                && factoryMethod(providerClass) == null) {
             throw new IamConfigException(writtenAs, "Invalid value '" + name + "' for property " + writtenAs
-                    + ": the class has neither a public static create() nor a public no-argument constructor.");
+                    + ": the class has neither a public static create() nor a public no-argument constructor "
+                    + "(nor a static builder() with build()).");
         }
         return providerClass;
     }
 
-    private static AwsCredentialsProvider instantiate(Class<? extends AwsCredentialsProvider> c) {
+    /** A private instance from {@code builder().build()} or the public constructor, else what {@code create()} returns. */
+    private static AwsCredentialsProvider instantiate(Class<? extends AwsCredentialsProvider> c, boolean privateInstance) {
         try {
-            Method create = factoryMethod(c);
-            if (create != null) {
-                return c.cast(create.invoke(null));
+            if (!privateInstance) {
+                return c.cast(factoryMethod(c).invoke(null));
+            }
+            Method builder = builderMethod(c);
+            if (builder != null) {
+                return c.cast(builder.getReturnType().getMethod("build").invoke(builder.invoke(null)));
             }
             return publicNoArgConstructor(c).newInstance();
         } catch (InvocationTargetException e) {
@@ -106,6 +121,20 @@ final class Credentials implements AutoCloseable {
             throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Could not create awsCredentialsProvider "
                     + c.getName() + ": " + e);
         }
+    }
+
+    /** A public static {@code builder()} whose result's {@code build()} returns the class, or null. */
+    private static Method builderMethod(Class<? extends AwsCredentialsProvider> c) {
+        try {
+            Method m = c.getMethod("builder");
+            if (Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0
+                    && c.isAssignableFrom(m.getReturnType().getMethod("build").getReturnType())) {
+                return m;
+            }
+        } catch (NoSuchMethodException e) {
+            // none: a constructor or create() may still do
+        }
+        return null;
     }
 
     private static Method factoryMethod(Class<?> c) {

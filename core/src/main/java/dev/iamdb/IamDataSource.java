@@ -87,7 +87,7 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
     /** Opens a new physical connection with a token from the cache, or a freshly signed one. */
     @Override
     public Connection getConnection() throws SQLException {
-        TokenProvider.Token token = tokens.next();
+        TokenProvider.Token token = tokens.next(loginTimeoutSeconds);
         for (int attempt = 1; ; attempt++) {
             try {
                 return connect(token.value());
@@ -101,7 +101,7 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
                     throw rejected(e);
                 }
             }
-            token = tokens.next();
+            token = tokens.next(loginTimeoutSeconds);
         }
     }
 

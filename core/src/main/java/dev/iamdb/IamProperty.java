@@ -33,7 +33,9 @@ public enum IamProperty {
             "dsql (Aurora DSQL) or rds (RDS and Aurora PostgreSQL/MySQL)."),
     IAM_ADMIN("iamAdmin", PropertyType.BOOLEAN, null, "true exactly when user is admin", Scope.DSQL, false,
             "Sign DbConnectAdmin instead of DbConnect."),
-    IAM_TOKEN_LIFETIME("iamTokenLifetime", PropertyType.integer(1, 604_800), 900, "900", Scope.DSQL, false,
+    // At least 60 s: a token is dated to the whole second, so it may live up to 1 s less than this, and reuse stops a
+    // tenth of it before expiry; shorter lifetimes leave connections too little time to log in with a fresh token.
+    IAM_TOKEN_LIFETIME("iamTokenLifetime", PropertyType.integer(60, 604_800), 900, "900", Scope.DSQL, false,
             "Token lifetime in seconds (RDS tokens always last 900 s)."),
     IAM_EXPIRATION("iamExpiration", PropertyType.integer(0, 604_800), null,
             "lifetime minus 30 s (a tenth of it when that is shorter): 870 for RDS", Scope.ALL, false,

@@ -1,13 +1,22 @@
 package dev.iamdb;
 
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -17,11 +26,16 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  *
  * <p>A cached token is reused until the earliest of: its issue time plus {@code iamExpiration}; its
  * expiry minus a safety margin; the expiry of the session credentials that signed it, minus the same
- * margin. Past 80% of that window the next caller signs a replacement while every other caller keeps
- * getting the still-valid token; when no valid token exists, concurrent callers wait for one shared
- * signing rather than each signing their own. A failed signing is reported to the callers that waited
- * for it and is not remembered: the next call tries again, and a failed refresh leaves the valid token
- * in place.
+ * margin. Issue time means the whole second written into the token, which is what the server checks.
+ * Past 80% of that window the next caller signs a replacement while every other caller keeps getting
+ * the still-valid token; when no valid token exists, concurrent callers wait for one shared signing
+ * rather than each signing their own. Reuse is measured on a monotonic clock, so stepping the wall
+ * clock neither stretches nor cuts it; the wall clock only dates what is signed.
+ *
+ * <p>Credentials are resolved and tokens signed on a thread of this provider, and callers wait for it
+ * at most the login timeout, because a credentials provider may call the network and hang. After a
+ * failure the credentials provider is left alone for a while (1 s, doubling up to 30 s): a still-valid
+ * token keeps being served, and callers without one get the last failure at once.
  *
  * <p>Thread-safe. A cache hit is one volatile read and one clock read.
  */
@@ -29,38 +43,75 @@ public final class TokenProvider implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TokenProvider.class);
     private static final long MAX_SAFETY_MILLIS = 30_000;
     private static final int REFRESH_PERCENT = 80;
+    /** The wait for credentials and signing when neither the caller nor DriverManager sets a login timeout. */
+    static final int DEFAULT_LOGIN_TIMEOUT_SECONDS = 30;
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final IamConfig config;
     private final Credentials credentials;
     private final TokenSigner signer;
     private final Clock clock;
+    private final LongSupplier nanoTime;
     private final long lifetimeMillis;
     private final long expirationMillis;
     private final long safetyMillis;
+    private final ThreadPoolExecutor worker;
     private final AtomicReference<Entry> current = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<Entry>> signing = new AtomicReference<>();
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final LongAdder signed = new LongAdder();
     private final LongAdder reused = new LongAdder();
 
     /** Builds the configuration's credentials provider; close this provider to release it. */
     public TokenProvider(IamConfig config) {
+        this(config, monotonicClockFor(config.clock()));
+    }
+
+    /** {@code nanoTime} measures reuse windows and back-off, as {@link System#nanoTime()} does. */
+    TokenProvider(IamConfig config, LongSupplier nanoTime) {
         this.config = config;
         this.credentials = new Credentials(config);
         this.signer = new TokenSigner(config);
         this.clock = config.clock();
+        this.nanoTime = nanoTime;
         this.lifetimeMillis = config.tokenLifetime().toMillis();
         this.expirationMillis = config.expiration().toMillis();
         this.safetyMillis = Math.min(MAX_SAFETY_MILLIS, lifetimeMillis / 10);
+        // One thread: attempts are single-flight anyway, and a hung credentials provider must not pile up
+        // threads. It ends when idle, so an unused provider holds none.
+        this.worker = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "iamdb-tokens " + config.user() + "@" + config.signedHost());
+            t.setDaemon(true);
+            return t;
+        });
+        this.worker.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * The system clock's wall time can step; System.nanoTime cannot. An application that hands iamdb its
+     * own clock (a test moving a ManualClock, a demo fast-forwarding) declared it the clock tokens are
+     * signed and cached by, so reuse then follows that clock.
+     */
+    private static LongSupplier monotonicClockFor(Clock clock) {
+        if (clock.getClass() == Clock.systemUTC().getClass()) {
+            return System::nanoTime;
+        }
+        return () -> {
+            Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        };
     }
 
     /**
      * A token valid for at least the safety margin (up to 30 s), to be used as the password of one new
-     * connection.
+     * connection. Waits at most {@link DriverManager#getLoginTimeout()} seconds, or 30 s when that is 0.
      *
-     * @throws SQLException when credentials cannot be resolved or signing fails; the message says which
+     * @throws SQLException when credentials cannot be resolved or signing fails or takes too long; the
+     *     message says which
      */
     public String token() throws SQLException {
-        return next().value();
+        return next(0).value();
     }
 
     /** How many tokens this provider has signed. */
@@ -77,9 +128,12 @@ public final class TokenProvider implements AutoCloseable {
         return config;
     }
 
-    /** Releases the credentials provider if iamdb created it. */
+    /** Stops the signing thread and releases the credentials provider if iamdb created it. */
     @Override
     public void close() {
+        for (Runnable queued : worker.shutdownNow()) {
+            ((Attempt) queued).future.completeExceptionally(closed());
+        }
         credentials.close();
     }
 
@@ -97,21 +151,42 @@ public final class TokenProvider implements AutoCloseable {
     }
 
     Token next() throws SQLException {
+        return next(0);
+    }
+
+    /**
+     * @param loginTimeoutSeconds how long to wait for credentials and signing; 0 means DriverManager's
+     *     login timeout, or 30 s when that is 0 too, since a credentials provider that hangs must not hang
+     *     every connection attempt with it
+     */
+    Token next(int loginTimeoutSeconds) throws SQLException {
+        long timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds(loginTimeoutSeconds));
         if (expirationMillis == 0) {
-            return new Token(sign().token, false);
+            throwIfBackingOff(nanoTime.getAsLong());
+            CompletableFuture<Entry> mine = new CompletableFuture<>();
+            start(mine, false);
+            return await(mine, timeoutNanos, true).fresh;
         }
         Entry e = current.get();
         if (e != null) {
-            long now = clock.millis();
-            if (now < e.refreshAt) {
+            long now = nanoTime.getAsLong();
+            if (now - e.refreshAt < 0) {
                 reused.increment();
                 return e.cached;
             }
-            if (now < e.reuseUntil) {
-                return refreshAhead(e);
+            if (now - e.reuseUntil < 0) {
+                return refreshAhead(e, timeoutNanos);
             }
         }
-        return awaitOrSign();
+        return awaitOrSign(timeoutNanos);
+    }
+
+    private static int timeoutSeconds(int loginTimeoutSeconds) {
+        if (loginTimeoutSeconds > 0) {
+            return loginTimeoutSeconds;
+        }
+        int global = DriverManager.getLoginTimeout();
+        return global > 0 ? global : DEFAULT_LOGIN_TIMEOUT_SECONDS;
     }
 
     /** Forgets {@code token} if it is the cached one, so that the next call signs afresh. */
@@ -122,35 +197,43 @@ public final class TokenProvider implements AutoCloseable {
         }
     }
 
-    private Token refreshAhead(Entry valid) {
+    private Token refreshAhead(Entry valid, long timeoutNanos) throws SQLException {
+        Failure f = failure.get();
         CompletableFuture<Entry> mine = new CompletableFuture<>();
-        if (signing.compareAndSet(null, mine)) {
+        if ((f == null || f.over(nanoTime.getAsLong())) && signing.compareAndSet(null, mine)) {
             try {
-                return signOrReuse(mine);
+                return claimed(mine, timeoutNanos);
             } catch (SQLException e) {
-                log.warn("Refreshing the IAM token for {} failed; the current token stays in use until {}: {}",
-                        describe(), Instant.ofEpochMilli(valid.reuseUntil), e.getMessage());
+                long left = valid.reuseUntil - nanoTime.getAsLong();
+                if (left <= 0) {
+                    throw e;
+                }
+                log.warn("Refreshing the IAM token for {} failed; the current token stays in use until {}: {}", describe(),
+                        clock.instant().plusNanos(left).truncatedTo(ChronoUnit.SECONDS), e.getMessage());
             }
         }
         reused.increment();
         return valid.cached;
     }
 
-    private Token awaitOrSign() throws SQLException {
+    private Token awaitOrSign(long timeoutNanos) throws SQLException {
         while (true) {
-            CompletableFuture<Entry> inFlight = signing.get();
-            if (inFlight != null) {
-                reused.increment();
-                return join(inFlight).cached;
-            }
+            long now = nanoTime.getAsLong();
             Entry e = current.get();
-            if (e != null && clock.millis() < e.reuseUntil) {
+            if (e != null && now - e.reuseUntil < 0) {
                 reused.increment();
                 return e.cached;
             }
+            throwIfBackingOff(now);
+            CompletableFuture<Entry> inFlight = signing.get();
+            if (inFlight != null) {
+                Entry shared = await(inFlight, timeoutNanos, false);
+                reused.increment();
+                return shared.cached;
+            }
             CompletableFuture<Entry> mine = new CompletableFuture<>();
             if (signing.compareAndSet(null, mine)) {
-                return signOrReuse(mine);
+                return claimed(mine, timeoutNanos);
             }
         }
     }
@@ -159,42 +242,129 @@ public final class TokenProvider implements AutoCloseable {
      * Signs as the one caller holding {@code mine}, unless another caller's signing ended between this
      * caller's look at the cache and its claim: then that fresh token is shared instead of signing again.
      */
-    private Token signOrReuse(CompletableFuture<Entry> mine) throws SQLException {
-        try {
-            Entry latest = current.get();
-            if (latest != null && clock.millis() < latest.refreshAt) {
-                mine.complete(latest);
-                reused.increment();
-                return latest.cached;
-            }
-            Entry e = sign();
-            current.set(e);
-            mine.complete(e);
-            return e.fresh;
-        } catch (SQLException | RuntimeException ex) {
-            mine.completeExceptionally(ex);
-            throw ex;
-        } finally {
+    private Token claimed(CompletableFuture<Entry> mine, long timeoutNanos) throws SQLException {
+        Entry latest = current.get();
+        if (latest != null && nanoTime.getAsLong() - latest.refreshAt < 0) {
             signing.compareAndSet(mine, null);
+            mine.complete(latest);
+            reused.increment();
+            return latest.cached;
+        }
+        start(mine, true);
+        return await(mine, timeoutNanos, true).fresh;
+    }
+
+    private void start(CompletableFuture<Entry> attempt, boolean cache) {
+        try {
+            worker.execute(new Attempt(attempt, cache));
+        } catch (RejectedExecutionException e) {
+            signing.compareAndSet(attempt, null);
+            attempt.completeExceptionally(closed());
         }
     }
 
-    private static Entry join(CompletableFuture<Entry> f) throws SQLException {
+    /** One resolution and signing on the worker thread; whatever it throws ends its future. */
+    private final class Attempt implements Runnable {
+        final CompletableFuture<Entry> future;
+        final boolean cache;
+
+        Attempt(CompletableFuture<Entry> future, boolean cache) {
+            this.future = future;
+            this.cache = cache;
+        }
+
+        @Override
+        public void run() {
+            if (future.isDone()) {
+                return; // its caller stopped waiting before the worker got to it
+            }
+            // The attempt leaves `signing` before its future completes: a caller that finds it there must
+            // get what it is about to produce, never the result of an attempt that ended earlier.
+            try {
+                Entry e = sign();
+                if (cache) {
+                    current.set(e);
+                }
+                failure.set(null);
+                signing.compareAndSet(future, null);
+                future.complete(e);
+            } catch (Throwable t) {
+                // Errors too: otherwise every caller waiting for this attempt would wait for ever.
+                failed(future, t);
+                signing.compareAndSet(future, null);
+                future.completeExceptionally(t);
+            }
+        }
+    }
+
+    /**
+     * The attempt's token. The caller that started the attempt gets an {@link Error} as it was thrown;
+     * callers that joined it get an SQLException with it as the cause.
+     */
+    private Entry await(CompletableFuture<Entry> attempt, long timeoutNanos, boolean own) throws SQLException {
         try {
-            return f.join();
-        } catch (CompletionException e) {
+            return attempt.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (own && cause instanceof Error) {
+                throw (Error) cause;
+            }
             if (cause instanceof SQLException) {
                 SQLException s = (SQLException) cause;
                 throw new SQLException(s.getMessage(), s.getSQLState(), s);
             }
-            throw (RuntimeException) cause;
+            throw new SQLException("Could not sign an IAM token for " + describe() + ": " + cause, "08004", cause);
+        } catch (TimeoutException e) {
+            if (expirationMillis == 0) {
+                // Nobody else waits for a per-connection attempt; a queued one need not run at all.
+                attempt.cancel(false);
+            }
+            SQLTimeoutException timeout = new SQLTimeoutException("Resolving AWS credentials and signing an IAM token for "
+                    + describe() + " did not finish within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos)
+                    + " s (the login timeout). Check that " + credentials.source()
+                    + " can reach the services it depends on (instance metadata, STS, SSO) from this process.", "08004");
+            failed(attempt, timeout);
+            throw timeout;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while waiting for an IAM token for " + describe(), "08004", e);
         }
     }
 
+    private void failed(CompletableFuture<Entry> attempt, Throwable cause) {
+        long now = nanoTime.getAsLong();
+        failure.updateAndGet(previous -> {
+            if (previous != null && previous.attempt == attempt) {
+                // Several callers gave up on one attempt, or it failed after they did: one back-off step.
+                return new Failure(attempt, cause, previous.retryAt, previous.backoffNanos);
+            }
+            long backoff = previous == null ? FIRST_BACKOFF.toNanos() : Math.min(MAX_BACKOFF.toNanos(), previous.backoffNanos * 2);
+            return new Failure(attempt, cause, now + backoff, backoff);
+        });
+    }
+
+    private void throwIfBackingOff(long now) throws SQLException {
+        Failure f = failure.get();
+        if (f == null || f.over(now)) {
+            return;
+        }
+        long waitMillis = TimeUnit.NANOSECONDS.toMillis(f.retryAt - now);
+        String when = " iamdb tries again after " + clock.instant().plusMillis(waitMillis).truncatedTo(ChronoUnit.MILLIS)
+                + " (in " + Math.max(1, (waitMillis + 999) / 1000) + " s); until then connections fail with this error"
+                + " rather than call the credentials provider again.";
+        if (f.cause instanceof SQLException) {
+            SQLException s = (SQLException) f.cause;
+            throw new SQLException(s.getMessage() + when, s.getSQLState(), s);
+        }
+        throw new SQLException("Could not sign an IAM token for " + describe() + ": " + f.cause + "." + when, "08004", f.cause);
+    }
+
     private Entry sign() throws SQLException {
-        AwsCredentialsIdentity identity = credentials.resolve();
-        Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        AwsCredentialsIdentity identity = unexpiredCredentials();
+        Instant now = clock.instant();
+        long nowNanos = nanoTime.getAsLong();
+        // The signer writes whole seconds: the token expires lifetime after this, not after now.
+        Instant at = now.truncatedTo(ChronoUnit.SECONDS);
         String token;
         try {
             token = signer.sign(identity, at);
@@ -203,16 +373,56 @@ public final class TokenProvider implements AutoCloseable {
         }
         signed.increment();
         long issued = at.toEpochMilli();
+        long nowMillis = now.toEpochMilli();
         long reuseUntil = Math.min(issued + expirationMillis, issued + lifetimeMillis - safetyMillis);
         if (identity.expirationTime().isPresent()) {
-            reuseUntil = Math.min(reuseUntil, identity.expirationTime().get().toEpochMilli() - safetyMillis);
+            long credentialsExpire = identity.expirationTime().get().toEpochMilli();
+            if (credentialsExpire - safetyMillis > nowMillis) {
+                reuseUntil = Math.min(reuseUntil, credentialsExpire - safetyMillis);
+            } else {
+                // The provider should have refreshed these already. Signing with them still works, but
+                // ending reuse at "expiry minus the margin", which is past, would sign for every connection;
+                // half the time they have left keeps the token usable and bounds the signings until expiry.
+                reuseUntil = Math.min(reuseUntil, nowMillis + (credentialsExpire - nowMillis) / 2);
+                log.warn("AWS credentials from {} expire at {}, within {} ms; tokens signed with them are reused only until {}",
+                        credentials.source(), identity.expirationTime().get(), safetyMillis, Instant.ofEpochMilli(reuseUntil));
+            }
         }
-        long refreshAt = reuseUntil <= issued ? reuseUntil : issued + (reuseUntil - issued) * REFRESH_PERCENT / 100;
+        long refreshAt = reuseUntil <= nowMillis ? reuseUntil : nowMillis + (reuseUntil - nowMillis) * REFRESH_PERCENT / 100;
         if (log.isDebugEnabled()) {
             log.debug("Signed an IAM token for {}, valid until {}, reused until {}", describe(),
                     Instant.ofEpochMilli(issued + lifetimeMillis), Instant.ofEpochMilli(reuseUntil));
         }
-        return new Entry(token, refreshAt, reuseUntil);
+        long toNanos = TimeUnit.MILLISECONDS.toNanos(1);
+        return new Entry(token, nowNanos + (refreshAt - nowMillis) * toNanos, nowNanos + (reuseUntil - nowMillis) * toNanos);
+    }
+
+    /**
+     * Resolves credentials, once more if they have already expired: a provider may hand out what it
+     * cached just before refreshing. A token signed with expired credentials is refused by the server
+     * with a message that does not say why.
+     */
+    private AwsCredentialsIdentity unexpiredCredentials() throws SQLException {
+        AwsCredentialsIdentity identity = credentials.resolve();
+        if (!expired(identity)) {
+            return identity;
+        }
+        identity = credentials.resolve();
+        if (!expired(identity)) {
+            return identity;
+        }
+        throw new SQLException("The AWS credentials from " + credentials.source() + " expired at "
+                + identity.expirationTime().get() + " (this machine's clock reads " + clock.instant()
+                + "), and resolving them again returned expired ones too. Check that the provider refreshes its "
+                + "credentials (an SSO login, the role session, the process that writes them) and this machine's clock.", "08004");
+    }
+
+    private boolean expired(AwsCredentialsIdentity identity) {
+        return identity.expirationTime().map(t -> !t.isAfter(clock.instant())).orElse(false);
+    }
+
+    private SQLException closed() {
+        return new SQLException("The token provider for " + describe() + " is closed.", "08003");
     }
 
     private String describe() {
@@ -220,7 +430,26 @@ public final class TokenProvider implements AutoCloseable {
                 + ", " + config.region() + ", credentials from " + credentials.source() + ")";
     }
 
-    /** One signed token with the instants (epoch millis) that govern its reuse. */
+    /** The last failed attempt and when the credentials provider may be called again (monotonic nanos). */
+    private static final class Failure {
+        final CompletableFuture<Entry> attempt;
+        final Throwable cause;
+        final long retryAt;
+        final long backoffNanos;
+
+        Failure(CompletableFuture<Entry> attempt, Throwable cause, long retryAt, long backoffNanos) {
+            this.attempt = attempt;
+            this.cause = cause;
+            this.retryAt = retryAt;
+            this.backoffNanos = backoffNanos;
+        }
+
+        boolean over(long now) {
+            return now - retryAt >= 0;
+        }
+    }
+
+    /** One signed token with the monotonic instants ({@code nanoTime}) that govern its reuse. */
     private static final class Entry {
         final String token;
         final long refreshAt;

@@ -81,9 +81,9 @@ class TokenProviderTest {
 
     @Test
     void shortLifetimesKeepASafetyMargin() throws SQLException {
-        TokenProvider tokens = provider("iamTokenLifetime", "20", "iamExpiration", "20");
+        TokenProvider tokens = provider("iamTokenLifetime", "60", "iamExpiration", "60");
         String first = tokens.token();
-        clock.advance(Duration.ofSeconds(18)); // reuse ends 2 s (10% of the lifetime) before expiry
+        clock.advance(Duration.ofSeconds(54)); // reuse ends 6 s (10% of the lifetime) before expiry
         assertThat(tokens.token()).isNotEqualTo(first);
     }
 
@@ -123,6 +123,7 @@ class TokenProviderTest {
                 .hasMessageContaining("Could not resolve AWS credentials from the supplied credentials provider")
                 .hasMessageContaining("aws sts get-caller-identity")
                 .hasRootCauseMessage("Unable to load credentials from any of the providers in the chain");
+        clock.advance(TokenProvider.FIRST_BACKOFF); // the failure holds off the next attempt only this long
         assertThat(tokens.token()).startsWith(HOST + "/?Action=DbConnectAdmin");
     }
 
@@ -138,7 +139,8 @@ class TokenProviderTest {
         String first = tokens.token();
         clock.advance(Duration.ofSeconds(700)); // past the refresh point, before the end of reuse
         assertThat(tokens.token()).isEqualTo(first);
-        assertThat(tokens.token()).isNotEqualTo(first); // the next caller refreshes successfully
+        clock.advance(TokenProvider.FIRST_BACKOFF);
+        assertThat(tokens.token()).isNotEqualTo(first); // the next caller after the back-off refreshes successfully
     }
 
     @Test

@@ -16,7 +16,7 @@ class BadSettingsTest {
         assertThatThrownBy(() -> build(Map.of("hibernate.connection.iamTokenLifetime", "0")))
                 .hasRootCauseInstanceOf(IamConfigException.class)
                 .rootCause()
-                .hasMessage("Invalid value '0' for property hibernate.connection.iamTokenLifetime: expected a whole number from 1 to 604800.");
+                .hasMessage("Invalid value '0' for property hibernate.connection.iamTokenLifetime: expected a whole number from 60 to 604800.");
     }
 
     @Test
