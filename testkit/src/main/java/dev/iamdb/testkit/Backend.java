@@ -3,16 +3,25 @@ package dev.iamdb.testkit;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The real PostgreSQL behind the gateway: an embedded one (trust authentication on loopback) or an
@@ -23,8 +32,11 @@ final class Backend implements AutoCloseable {
     /** Gateway sessions need one backend connection each; 200 concurrent sessions must fit with room to spare. */
     static final int EMBEDDED_MAX_CONNECTIONS = 400;
     private static final int ADMIN_POOL_SIZE = 4;
+    private static final long STOP_SECONDS = 15;
 
     private final EmbeddedPostgres embedded;
+    /** The embedded server's postmaster, or null. */
+    private final ProcessHandle postmaster;
     private final String host;
     private final int port;
     private final String adminUrl;
@@ -34,9 +46,10 @@ final class Backend implements AutoCloseable {
     private final BlockingQueue<Connection> idleAdmin = new ArrayBlockingQueue<>(ADMIN_POOL_SIZE);
     private final Semaphore adminPermits = new Semaphore(ADMIN_POOL_SIZE);
 
-    private Backend(EmbeddedPostgres embedded, String host, int port, String adminUrl, Properties adminProperties,
-            boolean needsPasswords) {
+    private Backend(EmbeddedPostgres embedded, ProcessHandle postmaster, String host, int port, String adminUrl,
+            Properties adminProperties, boolean needsPasswords) {
         this.embedded = embedded;
+        this.postmaster = postmaster;
         this.host = host;
         this.port = port;
         this.adminUrl = adminUrl;
@@ -44,8 +57,10 @@ final class Backend implements AutoCloseable {
         this.needsPasswords = needsPasswords;
     }
 
-    static Backend embedded() throws IOException {
+    /** Starts PostgreSQL on {@code dataDirectory}, which it creates and deletes again on close. */
+    static Backend embedded(Path dataDirectory) throws IOException {
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", Integer.toString(EMBEDDED_MAX_CONNECTIONS))
                 // Throw-away data: durability only costs test time.
@@ -55,7 +70,7 @@ final class Backend implements AutoCloseable {
                 .start();
         Properties props = new Properties();
         props.setProperty("user", "postgres");
-        return new Backend(pg, "127.0.0.1", pg.getPort(),
+        return new Backend(pg, postmaster(dataDirectory).orElse(null), "127.0.0.1", pg.getPort(),
                 "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres", props, false);
     }
 
@@ -73,7 +88,7 @@ final class Backend implements AutoCloseable {
         if (adminPassword != null) {
             props.setProperty("password", adminPassword);
         }
-        return new Backend(null, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), jdbcUrl, props, true);
+        return new Backend(null, null, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), jdbcUrl, props, true);
     }
 
     String host() {
@@ -139,6 +154,27 @@ final class Backend implements AutoCloseable {
         }
     }
 
+    /**
+     * The running postmaster of the PostgreSQL data directory {@code data}, from its {@code postmaster.pid}. Guards
+     * against a reused process id: the process must be a postgres, and run on {@code data} where that shows.
+     */
+    static Optional<ProcessHandle> postmaster(Path data) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(data.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // Not started, or stopped cleanly.
+        }
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(p -> {
+            ProcessHandle.Info info = p.info();
+            return info.command().map(c -> c.endsWith("postgres")).orElse(false)
+                    && info.arguments().map(args -> List.of(args).contains(data.toString())).orElse(true);
+        });
+    }
+
     static String quoteIdentifier(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
@@ -155,6 +191,17 @@ final class Backend implements AutoCloseable {
         }
         if (embedded != null) {
             embedded.close();
+        }
+        if (postmaster != null) {
+            // In a shutdown hook the embedded server's own hook may be the one stopping it, and close() returns at
+            // once; waiting here keeps its data from being deleted under a running server.
+            try {
+                postmaster.onExit().get(STOP_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // Still running: InstanceDirectory keeps the owner file, so the next start stops it.
+            }
         }
     }
 

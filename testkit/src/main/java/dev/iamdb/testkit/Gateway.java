@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -56,14 +57,16 @@ final class Gateway implements Closeable {
     private final ScheduledExecutorService scheduler;
     /** Open client connections, closed with the gateway so no session outlives it (an external backend stays up). */
     private final java.util.Set<Socket> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sessions past login, for {@link #endSessions()}. */
+    private final java.util.Set<Relay> relays = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Counts password messages as they arrive, before any check, so a test can tell none arrived. */
+    private final AtomicInteger passwordsReceived;
     private volatile boolean closed;
 
-    Gateway(int port, SSLContext tls, Service service, TokenVerifier verifier, RoleDirectory roles, Backend backend,
-            Clock clock, Duration maxConnectionDuration, Consumer<AuthDecision> decisions, DsqlStatements statements)
-            throws IOException {
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+    Gateway(ServerSocket server, SSLContext tls, Service service, TokenVerifier verifier, RoleDirectory roles,
+            Backend backend, Clock clock, Duration maxConnectionDuration, Consumer<AuthDecision> decisions,
+            AtomicInteger passwordsReceived, DsqlStatements statements) {
+        this.server = server;
         this.tls = tls;
         this.service = service;
         this.verifier = verifier;
@@ -72,6 +75,7 @@ final class Gateway implements Closeable {
         this.clock = clock;
         this.maxConnectionDuration = maxConnectionDuration;
         this.decisions = decisions;
+        this.passwordsReceived = passwordsReceived;
         this.statements = statements;
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> daemon(r, "iamdb-gateway-" + n.incrementAndGet()));
@@ -79,8 +83,40 @@ final class Gateway implements Closeable {
         threads.execute(this::acceptLoop);
     }
 
+    /**
+     * Binds the loopback port before anything slow starts, so that a port in use fails at once; the
+     * {@link BindException} then names the port.
+     */
+    static ServerSocket listen(int port) throws IOException {
+        ServerSocket server = new ServerSocket();
+        try {
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+            return server;
+        } catch (BindException e) {
+            closeQuietly(server);
+            BindException named = new BindException("port " + port + " is in use");
+            named.initCause(e);
+            throw named;
+        } catch (IOException e) {
+            closeQuietly(server);
+            throw e;
+        }
+    }
+
     int port() {
         return server.getLocalPort();
+    }
+
+    /** Ends every relayed session as the maximum connection duration does; returns how many were open. */
+    int endSessions() {
+        int ended = 0;
+        for (Relay relay : relays) {
+            if (relay.cutOff()) {
+                ended++;
+            }
+        }
+        return ended;
     }
 
     private void acceptLoop() {
@@ -199,6 +235,7 @@ final class Gateway implements Closeable {
         if (reply.type() != 'p') {
             throw new IOException("expected a password message, got '" + reply.type() + "'");
         }
+        passwordsReceived.incrementAndGet();
         int end = reply.body().length > 0 && reply.body()[reply.body().length - 1] == 0
                 ? reply.body().length - 1 : reply.body().length;
         String token = new String(reply.body(), 0, end, StandardCharsets.UTF_8);
@@ -230,7 +267,13 @@ final class Gateway implements Closeable {
         out.write(PgWire.authenticationRequest(0, new byte[0]));
         out.flush();
         raw.setSoTimeout(0);
-        new Relay(raw, in, out, session, maxConnectionDuration, statements).run(threads, scheduler);
+        Relay relay = new Relay(raw, in, out, session, maxConnectionDuration, statements);
+        relays.add(relay);
+        try {
+            relay.run(threads, scheduler);
+        } finally {
+            relays.remove(relay);
+        }
     }
 
     private void reject(Socket raw, OutputStream out, String user, String database, String accessKeyId, String reason)

@@ -2,7 +2,8 @@ package dev.iamdb.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.net.BindException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A local PostgreSQL that accepts logins only with IAM auth tokens, verified the way Aurora DSQL or RDS
@@ -38,6 +42,9 @@ public final class LocalIamDatabase implements AutoCloseable {
     private static final String DEFAULT_REGION = "us-east-1";
     private static final String DEFAULT_RDS_MASTER_USER = "iamdb";
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+    private static final Pattern ENDPOINT_REGION = Pattern.compile("[^.]+\\.dsql(?:-[a-z0-9]+)?\\.([a-z0-9-]+)\\.on\\.aws"
+            + "|.+\\.([a-z0-9-]+)\\.rds\\.amazonaws\\.com(?:\\.cn)?"
+            + "|.+\\.rds\\.([a-z0-9-]+)\\.(?:amazonaws\\.com\\.cn|c2s\\.ic\\.gov|sc2s\\.sgov\\.gov)");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
     private final Service service;
@@ -47,20 +54,32 @@ public final class LocalIamDatabase implements AutoCloseable {
     private final List<Identity> identities;
     private final List<String> roles;
     private final String masterUser;
+    private final InstanceDirectory files;
     private final Backend backend;
     private final RoleDirectory roleDirectory;
     private final CertificateAuthority certificates;
     private final Gateway gateway;
     private final List<AuthDecision> decisions = new ArrayList<>();
+    private final AtomicInteger passwordsReceived = new AtomicInteger();
 
     private LocalIamDatabase(Builder b) throws IOException, SQLException {
         if (b.rejectUnsupportedSql && b.service != Service.DSQL) {
             throw new IllegalArgumentException("rejectUnsupportedSql: true is accepted only with Service.DSQL, not "
                     + b.service + "; RDS supports all of PostgreSQL's SQL");
         }
+        if (!b.tls && (b.certificateNames != null || b.selfSignedCertificate || b.caDirectory != null)) {
+            throw new IllegalArgumentException("tls: false leaves the gateway without a certificate; certificateNames,"
+                    + " selfSignedCertificate and caDirectory need tls(true)");
+        }
+        String endpointRegion = b.endpoint == null ? null : regionOf(b.endpoint);
+        if (b.region != null && endpointRegion != null && !endpointRegion.equals(b.region)) {
+            throw new IllegalArgumentException("endpoint '" + b.endpoint + "' is in region " + endpointRegion
+                    + " but region is " + b.region + "; AWS accepts a token only for its endpoint's region, so give"
+                    + " the same region to both (or leave region out to take the endpoint's)");
+        }
         this.service = b.service;
-        this.region = b.region;
-        this.endpoint = b.endpoint != null ? b.endpoint : defaultEndpoint(b.service, b.region);
+        this.region = b.region != null ? b.region : endpointRegion != null ? endpointRegion : DEFAULT_REGION;
+        this.endpoint = b.endpoint != null ? b.endpoint : defaultEndpoint(b.service, region);
         this.endpointPort = b.endpointPort;
         this.identities = b.identities.isEmpty() ? List.of(Identity.generate()) : List.copyOf(b.identities);
         this.masterUser = b.masterUser;
@@ -72,33 +91,61 @@ public final class LocalIamDatabase implements AutoCloseable {
             }
         }
         this.roles = List.copyOf(allRoles);
-        Backend started = b.backendUrl != null
-                ? Backend.external(b.backendUrl, b.backendUser, b.backendPassword) : Backend.embedded();
-        CertificateAuthority ca = null;
+        ServerSocket listener = Gateway.listen(b.port);
+        InstanceDirectory dir = null;
+        Backend started = null;
         try {
+            dir = InstanceDirectory.create();
+            CertificateAuthority ca = null;
+            SSLContext tls = null;
+            if (b.tls) {
+                ca = b.caDirectory != null ? CertificateAuthority.loadOrCreate(b.caDirectory)
+                        : CertificateAuthority.mint(dir.path().resolve(CertificateAuthority.CERTIFICATE_FILE));
+                tls = ca.serverContext(b.certificateNames != null ? b.certificateNames
+                        : List.of(host(), "localhost", endpoint), b.selfSignedCertificate);
+            }
+            this.certificates = ca;
+            started = b.backendUrl != null ? Backend.external(b.backendUrl, b.backendUser, b.backendPassword)
+                    : Backend.embedded(dir.postgresData());
             this.roleDirectory = new RoleDirectory(service, started);
             roleDirectory.setUp(masterUser, identity().principalArn());
             for (String role : b.roles) {
                 roleDirectory.createLoginRole(role, identity().principalArn());
             }
-            ca = b.tls ? CertificateAuthority.mint(endpoint) : null;
             TokenVerifier verifier = new TokenVerifier(service, endpoint, endpointPort, region, identities, b.clock);
             Consumer<AuthDecision> recorder = this::record;
             if (b.decisionListener != null) {
                 recorder = recorder.andThen(b.decisionListener);
             }
-            this.gateway = new Gateway(b.port, ca == null ? null : ca.serverContext, service, verifier, roleDirectory,
-                    started, b.clock, b.maxConnectionDuration, recorder,
+            this.gateway = new Gateway(listener, tls, service, verifier, roleDirectory, started, b.clock,
+                    b.maxConnectionDuration, recorder, passwordsReceived,
                     service == Service.DSQL ? new DsqlStatements(b.rejectUnsupportedSql) : null);
         } catch (IOException | SQLException | RuntimeException e) {
-            if (ca != null) {
-                Files.deleteIfExists(ca.caPemFile);
+            Gateway.closeQuietly(listener);
+            if (started != null) {
+                started.close();
             }
-            started.close();
+            if (dir != null) {
+                dir.close();
+            }
             throw e;
         }
+        this.files = dir;
         this.backend = started;
-        this.certificates = ca;
+    }
+
+    /** The region in an AWS endpoint name (DSQL, RDS in all partitions), or null for a name that shows none. */
+    static String regionOf(String endpoint) {
+        Matcher m = ENDPOINT_REGION.matcher(endpoint);
+        if (!m.matches()) {
+            return null;
+        }
+        for (int group = 1; group <= m.groupCount(); group++) {
+            if (m.group(group) != null) {
+                return REGION.matcher(m.group(group)).matches() ? m.group(group) : null;
+            }
+        }
+        return null;
     }
 
     /** A builder with the defaults: DSQL, us-east-1, a random cluster endpoint, a generated identity, TLS on. */
@@ -173,9 +220,15 @@ public final class LocalIamDatabase implements AutoCloseable {
         return service == Service.DSQL ? "admin" : masterUser;
     }
 
-    /** The PEM file of the CA that issued the gateway's certificate (deleted on close), or null without TLS. */
+    /**
+     * The PEM file of the testkit CA that issues the gateway's certificate, for clients' trust settings
+     * ({@code sslrootcert}), or null without TLS. Like Amazon RDS's own CAs, this CA is in no JDK trust store, so a
+     * client that trusts only the JDK's CAs refuses the gateway. The file is deleted on close unless it lives in
+     * the {@link Builder#caDirectory(Path) CA directory}. With {@link Builder#selfSignedCertificate(boolean)} the
+     * gateway's certificate is not issued by this CA.
+     */
     public Path caCertificate() {
-        return certificates == null ? null : certificates.caPemFile;
+        return certificates == null ? null : certificates.pemFile;
     }
 
     /**
@@ -185,7 +238,7 @@ public final class LocalIamDatabase implements AutoCloseable {
     public String jdbcUrl() {
         String base = "jdbc:postgresql://" + host() + ":" + port() + "/" + database();
         return certificates == null ? base + "?sslmode=disable"
-                : base + "?sslmode=verify-full&sslrootcert=" + certificates.caPemFile.toAbsolutePath();
+                : base + "?sslmode=verify-full&sslrootcert=" + certificates.pemFile.toAbsolutePath();
     }
 
     /**
@@ -205,11 +258,33 @@ public final class LocalIamDatabase implements AutoCloseable {
         }
     }
 
-    /** Forgets the recorded decisions, so a test sees only its own. */
+    /** Forgets the recorded decisions and the count of {@link #passwordsReceived()}, so a test sees only its own. */
     public void clearDecisions() {
         synchronized (decisions) {
             decisions.clear();
+            passwordsReceived.set(0);
         }
+    }
+
+    /**
+     * How many password messages (tokens, or whatever a client sent as its password) the gateway has received,
+     * counted on arrival before any check. A client that refuses the gateway's certificate, or never gets as far
+     * as TLS, sends none: {@code passwordsReceived() == 0} shows that no token left it.
+     */
+    public int passwordsReceived() {
+        return passwordsReceived.get();
+    }
+
+    /**
+     * Ends every open session now, as the {@link Builder#maxConnectionDuration maximum connection duration} does:
+     * the client gets {@code FATAL 57P01 … maximum connection duration … reached} between two protocol messages and
+     * the connection closes. A session in the middle of a backend message ends after that message. Lets a test
+     * show that a pool replaces connections the server ended, without waiting for the duration to pass.
+     *
+     * @return how many sessions were open
+     */
+    public int endSessions() {
+        return gateway.endSessions();
     }
 
     /** A superuser connection straight to the backend (no IAM), for test setup; the caller closes it. */
@@ -238,15 +313,13 @@ public final class LocalIamDatabase implements AutoCloseable {
         roleDirectory.revoke(requireRole(role), Objects.requireNonNull(principalArn, "principalArn"));
     }
 
-    /** Stops the gateway and the embedded PostgreSQL and deletes the CA file. */
+    /** Stops the gateway and the embedded PostgreSQL and deletes their files (a CA directory stays). */
     @Override
     public void close() {
         gateway.close();
         try {
             backend.close();
-            if (certificates != null) {
-                Files.deleteIfExists(certificates.caPemFile);
-            }
+            files.close();
         } catch (IOException e) {
             throw new UncheckedIOException("could not stop the local IAM database cleanly", e);
         }
@@ -269,7 +342,7 @@ public final class LocalIamDatabase implements AutoCloseable {
         private Service service = Service.DSQL;
         private String endpoint;
         private int endpointPort = 5432;
-        private String region = DEFAULT_REGION;
+        private String region;
         private final List<Identity> identities = new ArrayList<>();
         private final List<String> roles = new ArrayList<>();
         private String masterUser = DEFAULT_RDS_MASTER_USER;
@@ -282,6 +355,9 @@ public final class LocalIamDatabase implements AutoCloseable {
         private String backendPassword;
         private Consumer<AuthDecision> decisionListener;
         private boolean rejectUnsupportedSql;
+        private Path caDirectory;
+        private List<String> certificateNames;
+        private boolean selfSignedCertificate;
 
         private Builder() {
         }
@@ -311,7 +387,10 @@ public final class LocalIamDatabase implements AutoCloseable {
             return this;
         }
 
-        /** The region tokens are signed for (default us-east-1). */
+        /**
+         * The region tokens are signed for: default the {@link #endpoint(String) endpoint}'s region, or us-east-1 for
+         * an endpoint name that shows none. An endpoint in another region is rejected at {@link #start()}.
+         */
         public Builder region(String region) {
             if (region == null || !REGION.matcher(region).matches()) {
                 throw new IllegalArgumentException("region: '" + region + "' is not a region name; expected e.g. us-east-1");
@@ -415,16 +494,62 @@ public final class LocalIamDatabase implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the CA in {@code directory} ({@code ca.pem} and the unencrypted {@code ca-key.pem}), so that a client
+         * trusting {@code ca.pem} with {@code sslmode=verify-full} still connects after the server restarts. A directory
+         * without them gets a new CA; the gateway's certificate is minted anew at each start, issued by that CA.
+         * Default: a throw-away CA per instance. Test use only: anyone who can read the key can impersonate the gateway.
+         */
+        public Builder caDirectory(Path directory) {
+            this.caDirectory = Objects.requireNonNull(directory, "caDirectory");
+            return this;
+        }
+
+        /**
+         * The names the gateway's certificate is issued for, instead of {@code 127.0.0.1}, {@code localhost} and the
+         * endpoint: host names, or IPv4 addresses as text. The first one is also the subject's CN. Lets a test show
+         * that a client refuses a certificate for another name ({@code certificateNames("evil.example.com")}), or that
+         * one checking the signed host accepts a certificate that names only the endpoint, as through a tunnel.
+         */
+        public Builder certificateNames(String... names) {
+            if (names == null || names.length == 0) {
+                throw new IllegalArgumentException("certificateNames: at least one name is required");
+            }
+            for (String name : names) {
+                if (name == null || !HOST_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("certificateNames: '" + name
+                            + "' is not a host name or IPv4 address; expected e.g. evil.example.com");
+                }
+            }
+            this.certificateNames = List.of(names);
+            return this;
+        }
+
+        /**
+         * Whether the gateway presents a self-signed certificate (for the same names) instead of one issued by
+         * {@link LocalIamDatabase#caCertificate()}, so that a verifying client refuses it (default false).
+         */
+        public Builder selfSignedCertificate(boolean selfSigned) {
+            this.selfSignedCertificate = selfSigned;
+            return this;
+        }
+
         /** Called for each decision as it is made (used by the runnable server to log them). */
         Builder decisionListener(Consumer<AuthDecision> listener) {
             this.decisionListener = listener;
             return this;
         }
 
-        /** Starts PostgreSQL and the gateway; fails if either cannot start or the settings conflict. */
+        /**
+         * Starts PostgreSQL and the gateway; fails if either cannot start or the settings conflict
+         * ({@link IllegalArgumentException}), or the port is in use ({@link UncheckedIOException} caused by a
+         * {@link BindException}).
+         */
         public LocalIamDatabase start() {
             try {
                 return new LocalIamDatabase(this);
+            } catch (BindException e) {
+                throw new UncheckedIOException(e.getMessage() + "; choose another with port(int), or 0 for any free port", e);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the local IAM database", e);
             } catch (SQLException e) {

@@ -2,7 +2,10 @@ package dev.iamdb.testkit;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +18,34 @@ import java.util.List;
 public final class Main {
 
     static final String USAGE = "usage: java -jar iamdb-local.jar [--service dsql|rds] [--endpoint HOST] [--region R]"
-            + " [--port N] [--role NAME]... [--no-tls] [--max-connection-seconds N] [--reject-unsupported-sql]";
+            + " [--port N] [--role NAME]... [--no-tls] [--ca-dir DIR] [--max-connection-seconds N]"
+            + " [--reject-unsupported-sql] [--help]";
+    static final String HELP = USAGE + "\n\n"
+            + "Runs PostgreSQL behind a loopback gateway that accepts IAM auth tokens as Aurora DSQL or RDS do.\n"
+            + "Prints one JSON line with the connection details, then one line per login; stops when stdin closes.\n\n"
+            + "  --service dsql|rds          the service to emulate (default dsql)\n"
+            + "  --endpoint HOST             the endpoint name tokens are signed for (default: a random one)\n"
+            + "  --region R                  the region tokens are signed for (default: the endpoint's, else us-east-1)\n"
+            + "  --port N                    the loopback port to listen on (default 0: any free port)\n"
+            + "  --role NAME                 a login role to create, usable by the printed identity (repeatable)\n"
+            + "  --no-tls                    accept clients without TLS\n"
+            + "  --ca-dir DIR                keep the CA in DIR, so clients trusting DIR/ca.pem survive a restart\n"
+            + "  --max-connection-seconds N  end sessions after N seconds (default 3600, as DSQL)\n"
+            + "  --reject-unsupported-sql    fail SQL that Aurora DSQL does not support (dsql only)\n"
+            + "  -h, --help                  print this help and exit\n";
 
     private Main() {
     }
 
-    /** Entry point; exits 2 on bad arguments, 0 after a clean shutdown. */
+    /** Entry point; exits 2 on bad arguments or a port in use, 0 after {@code --help} or a clean shutdown. */
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.print(HELP);
+            out.flush();
+            System.exit(0);
+            return;
+        }
         LocalIamDatabase db;
         try {
             // start() rejects combinations of options (e.g. --reject-unsupported-sql with rds) the same way.
@@ -30,6 +53,14 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             System.err.println("iamdb-local: " + e.getMessage());
             System.err.println(USAGE);
+            System.exit(2);
+            return;
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof BindException)) {
+                throw e;
+            }
+            System.err.println("iamdb-local: " + e.getCause().getMessage()
+                    + "; choose another with --port or 0 for any free port");
             System.exit(2);
             return;
         }
@@ -66,6 +97,9 @@ public final class Main {
                     break;
                 case "--port":
                     b.port(number(args, ++i, option, 0, 65535));
+                    break;
+                case "--ca-dir":
+                    b.caDirectory(Path.of(value(args, ++i, option)));
                     break;
                 case "--max-connection-seconds":
                     b.maxConnectionDuration(Duration.ofSeconds(number(args, ++i, option, 1, Integer.MAX_VALUE)));

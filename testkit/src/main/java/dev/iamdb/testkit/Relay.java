@@ -49,8 +49,7 @@ final class Relay {
 
     /** Relays until either side closes; runs client-to-backend on the calling thread. */
     void run(ExecutorService threads, ScheduledExecutorService scheduler) {
-        ScheduledFuture<?> cutOff = scheduler.schedule(this::maxDurationReached, maxDuration.toNanos(),
-                TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> cutOff = scheduler.schedule(this::cutOff, maxDuration.toNanos(), TimeUnit.NANOSECONDS);
         try {
             threads.execute(this::backendToClient);
             if (statements == null) {
@@ -217,16 +216,21 @@ final class Relay {
         }
     }
 
-    private void maxDurationReached() {
+    /**
+     * Ends the session as the maximum connection duration does: at once if the client is between two backend
+     * messages, else after the current message. Returns false if the session had ended already.
+     */
+    boolean cutOff() {
         synchronized (clientWriteLock) {
             if (closed) {
-                return;
+                return false;
             }
             if (headerSeen == 0) {
                 endWithMaxDurationError();
             } else {
                 cutOffPending = true;
             }
+            return true;
         }
     }
 

@@ -65,6 +65,17 @@ class TestingGuideTest {
     }
 
     @Test
+    void certificateAClientMustRefuse() {
+        try (LocalIamDatabase db = LocalIamDatabase.builder()
+                .certificateNames("evil.example.com")      // or .selfSignedCertificate(true)
+                .start()) {
+            assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), "admin", adminToken(db)))
+                    .isInstanceOf(SQLException.class);     // verify-full: the name does not match
+            assertThat(db.passwordsReceived()).isZero();   // the token never left the client
+        }
+    }
+
+    @Test
     void existingPostgres() throws Exception {
         try (EmbeddedPostgres embedded = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start()) {
             Postgres postgres = new Postgres(embedded);
