@@ -2,10 +2,8 @@ package dev.iamdb;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -39,7 +37,8 @@ final class ConfigResolver {
     Class<? extends AwsCredentialsProvider> providerClass;
     AwsCredentialsProvider providerInstance;
     final Map<String, String> driverProperties = new LinkedHashMap<>();
-    final Set<String> driverSettingNames = new LinkedHashSet<>();
+    /** Every driver setting the user gave, in the URL or as a property, so that iamdb's defaults give way to them. */
+    final Map<String, String> driverSettings = new LinkedHashMap<>();
     final Map<String, IamConfig.Setting> poolSettings = new LinkedHashMap<>();
     private final Map<IamProperty, Object> values = new EnumMap<>(IamProperty.class);
     private final Map<IamProperty, String> writtenAs = new EnumMap<>(IamProperty.class);
@@ -70,7 +69,7 @@ final class ConfigResolver {
             connectionHost = url.host;
             connectionPort = url.port;
             fromUrl = url.iamParameters;
-            driverSettingNames.addAll(url.driverParameterNames);
+            driverSettings.putAll(url.driverParameters);
         }
         for (Map.Entry<String, String> e : fromUrl.entrySet()) {
             accept(e.getKey(), new IamConfig.Setting(e.getValue(), e.getKey()));
@@ -84,6 +83,13 @@ final class ConfigResolver {
                         + shown(key, e.getValue().value()) + "' as " + e.getValue().writtenAs() + "; keep one.");
             }
             accept(key, e.getValue());
+        }
+        for (String name : driverSettings.keySet()) {
+            String why = driver.refusal(name);
+            if (why != null) {
+                String as = b.properties.containsKey(name) ? b.properties.get(name).writtenAs() : name;
+                throw new IamConfigException(as, "Driver setting " + as + " is refused: " + why + ".");
+            }
         }
         if (connectionHost == null && values.containsKey(IamProperty.IAM_HOST)) {
             connectionHost = (String) values.get(IamProperty.IAM_HOST);
@@ -139,7 +145,7 @@ final class ConfigResolver {
                     + v.getClass().getName() + ": a JDBC driver takes text, numbers or booleans.");
         }
         driverProperties.put(name, v.toString());
-        driverSettingNames.add(name);
+        driverSettings.put(name, v.toString());
     }
 
     private static String shown(String key, Object value) {
@@ -212,7 +218,7 @@ final class ConfigResolver {
         } else if (endpoint != null) {
             service = endpoint.service();
         } else if (explicitHost != null) {
-            throw new IamConfigException(as(IamProperty.IAM_SERVICE), "Cannot tell the service from "
+            throw new IamConfigException(as(IamProperty.IAM_HOST), "Cannot tell the service from "
                     + as(IamProperty.IAM_HOST) + " '" + signedHost + "': set iamService to dsql or rds (and iamRegion), "
                     + "or use the endpoint name AWS gives the cluster.");
         } else {

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -39,7 +38,7 @@ public final class IamConfig {
     private final Class<? extends AwsCredentialsProvider> providerClass;
     private final AwsCredentialsProvider providerInstance;
     private final Map<String, String> driverProperties;
-    private final Set<String> driverSettingNames;
+    private final Map<String, String> driverSettings;
     private final Map<String, Setting> poolSettings;
     private final Clock clock;
 
@@ -59,7 +58,7 @@ public final class IamConfig {
         this.providerClass = r.providerClass;
         this.providerInstance = r.providerInstance;
         this.driverProperties = Map.copyOf(r.driverProperties);
-        this.driverSettingNames = Set.copyOf(r.driverSettingNames);
+        this.driverSettings = Map.copyOf(r.driverSettings);
         this.poolSettings = Map.copyOf(r.poolSettings);
         this.clock = clock;
     }
@@ -121,9 +120,14 @@ public final class IamConfig {
         return driverProperties;
     }
 
+    /** The driver setting the user gave under this name, in the URL or as a property, or {@code null}. */
+    String userDriverSetting(String name) {
+        return driverSettings.get(name);
+    }
+
     /** Whether the user set this driver property, in the URL or as a property; iamdb's defaults then give way. */
     boolean userSetDriverProperty(String name) {
-        return driverSettingNames.contains(name);
+        return driverSettings.containsKey(name);
     }
 
     TargetDriver driver() {

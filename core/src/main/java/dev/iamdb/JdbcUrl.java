@@ -3,10 +3,8 @@ package dev.iamdb;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -23,18 +21,18 @@ final class JdbcUrl {
     final int port;
     /** Parameters iamdb reads (its own, {@code user}, {@code password}, {@code pool.*}) found in the query string, decoded. */
     final Map<String, String> iamParameters;
-    /** Names of the parameters left for the target driver, decoded. */
-    final Set<String> driverParameterNames;
+    /** The parameters left for the target driver, decoded; they stay in {@link #targetUrl} too. */
+    final Map<String, String> driverParameters;
     /** The URL to hand to the target driver: no {@code iamdb:} prefix, no iamdb parameters. */
     final String targetUrl;
 
     private JdbcUrl(TargetDriver driver, String host, int port, Map<String, String> iamParameters,
-                    Set<String> driverParameterNames, String targetUrl) {
+                    Map<String, String> driverParameters, String targetUrl) {
         this.driver = driver;
         this.host = host;
         this.port = port;
         this.iamParameters = iamParameters;
-        this.driverParameterNames = driverParameterNames;
+        this.driverParameters = driverParameters;
         this.targetUrl = targetUrl;
     }
 
@@ -108,7 +106,7 @@ final class JdbcUrl {
         }
 
         Map<String, String> iam = new LinkedHashMap<>();
-        Set<String> driverNames = new LinkedHashSet<>();
+        Map<String, String> driverParameters = new LinkedHashMap<>();
         StringJoiner kept = new StringJoiner("&");
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) {
@@ -122,14 +120,13 @@ final class JdbcUrl {
                     throw new IamConfigException(key, "Parameter " + key + " appears more than once in the JDBC URL; keep one.");
                 }
             } else {
-                // Checked here: pgjdbc would throw IllegalArgumentException, which JDBC callers do not expect.
-                decode(eq < 0 ? "" : pair.substring(eq + 1), url, writtenAs);
-                driverNames.add(key);
+                // Decoded here also so that a bad escape fails now: pgjdbc would throw IllegalArgumentException.
+                driverParameters.put(key, decode(eq < 0 ? "" : pair.substring(eq + 1), url, writtenAs));
                 kept.add(pair);
             }
         }
         String target = "jdbc:" + subprotocol + "://" + authorityAndPath + (kept.length() == 0 ? "" : "?" + kept);
-        return new JdbcUrl(driver, host, port, iam, driverNames, target);
+        return new JdbcUrl(driver, host, port, iam, driverParameters, target);
     }
 
     private static String decode(String s, String url, String writtenAs) {

@@ -1,5 +1,7 @@
 package dev.iamdb;
 
+import dev.iamdb.tls.AwsTrustSocketFactory;
+import dev.iamdb.tls.SignedHostVerifier;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -29,24 +31,38 @@ final class PostgresqlDriver implements TargetDriver {
     }
 
     /**
-     * Straight to the endpoint: {@code sslmode=verify-full} with the JDK trust store, which holds the Amazon
-     * root CAs. Elsewhere (a tunnel, an IP address), where the certificate cannot name the host connected
-     * to: {@code sslmode=require}.
+     * {@code sslmode=verify-full} always. Unless the user chose their own trust ({@code sslfactory},
+     * {@code sslrootcert}): the JDK's certificate authorities, plus Amazon RDS's for RDS endpoints. Through a
+     * tunnel, an IP address or another name, the certificate is checked against the signed host rather than
+     * the host connected to, unless the user set {@code sslhostnameverifier}.
      */
     @Override
     public void applyDefaults(IamConfig config, Properties p) {
-        if (config.userSetDriverProperty("sslmode")) {
-            return;
+        p.setProperty(AwsTrustSocketFactory.SIGNED_HOST, config.signedHost());
+        String mode = config.userDriverSetting("sslmode");
+        if (mode == null) {
+            p.setProperty("sslmode", "verify-full");
+        }
+        // A mode that checks no certificate (require, prefer) is the user's explicit choice: no trust to impose.
+        boolean verifies = mode == null || mode.equals("verify-ca") || mode.equals("verify-full");
+        if (verifies && !config.userSetDriverProperty("sslfactory") && !config.userSetDriverProperty("sslrootcert")) {
+            p.setProperty("sslfactory", AwsTrustSocketFactory.class.getName());
+            p.setProperty(AwsTrustSocketFactory.TRUST_RDS, Boolean.toString(config.service() == IamService.RDS));
         }
         boolean direct = Endpoint.normalise(config.host()).equals(config.signedHost());
-        if (!direct) {
-            p.setProperty("sslmode", "require");
-            return;
+        if (!direct && !config.userSetDriverProperty("sslhostnameverifier")) {
+            p.setProperty("sslhostnameverifier", SignedHostVerifier.class.getName());
         }
-        p.setProperty("sslmode", "verify-full");
-        if (!config.userSetDriverProperty("sslfactory") && !config.userSetDriverProperty("sslrootcert")) {
-            p.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+    }
+
+    /** pgjdbc lets these replace the URL's host and port, which the token and TLS settings were chosen for. */
+    @Override
+    public String refusal(String setting) {
+        if (setting.equalsIgnoreCase("PGHOST") || setting.equalsIgnoreCase("PGPORT")) {
+            return "it would make pgjdbc connect to another host or port than the URL's, for which the token is signed "
+                    + "and TLS is set up; put the host and port in the URL (and iamHost for the host to sign for)";
         }
+        return null;
     }
 
     /** 28000 invalid authorization, 28P01 invalid password: how PostgreSQL and the DSQL front end refuse a token. */
@@ -65,7 +81,9 @@ final class PostgresqlDriver implements TargetDriver {
 
     @Override
     public String tlsAdvice() {
-        return "Check sslmode (verify-full needs a certificate that names the host you connect to), sslrootcert or the JVM trust store.";
+        return "Check that the server is the endpoint the token is for: its certificate must be issued by a CA the JDK "
+                + "or Amazon RDS's bundle trusts (else set sslrootcert to the CA file) and name the signed host (iamHost "
+                + "through a tunnel); sslmode=require skips these checks and sends the token to any server.";
     }
 
     @Override

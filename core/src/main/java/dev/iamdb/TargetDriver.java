@@ -52,6 +52,12 @@ interface TargetDriver {
      */
     void applyDefaults(IamConfig config, Properties properties);
 
+    /**
+     * Why a driver setting (a property or URL parameter, by name) is refused, or {@code null} when it is
+     * accepted: some would undo what the token and TLS were chosen for.
+     */
+    String refusal(String setting);
+
     /** Whether the server refused the login (a wrong, expired or unauthorised token). */
     boolean isLoginRejected(SQLException e);
 

@@ -15,7 +15,7 @@ import java.util.List;
  * it as the password ({@code PGPASSWORD=$(iamdb token …)}).
  */
 final class TokenCommand {
-    static final Option HOST = new Option("--host", "HOST", null,
+    static final Option HOST = new Option("--host", "HOST", IamProperty.IAM_HOST,
             "Endpoint the token is signed for, such as <cluster-id>.dsql.us-east-1.on.aws; required.");
     static final Option USER = Option.of("--user", "USER", IamProperty.USER);
     /** Not iamDefaultPort: the port is given as the connection's, exactly as a JDBC URL would give it. */
@@ -38,9 +38,8 @@ final class TokenCommand {
         }
         String host = required(options, HOST);
         required(options, USER);
-        // The host is both where a connection would go and what is signed, so it is checked as iamHost is.
-        IamConfig.Builder config = IamConfig.builder().host(host).property(IamProperty.IAM_HOST.propertyName(), host, HOST.label())
-                .clock(clock);
+        // The host is both where a connection would go and what is signed: --host also sets iamHost, checked as such.
+        IamConfig.Builder config = IamConfig.builder().host(host).clock(clock);
         String port = options.get(PORT);
         if (port != null) {
             config.port((Integer) IamProperty.IAM_DEFAULT_PORT.parse(port, PORT.label()));
