@@ -276,6 +276,12 @@ final class ConfigResolver {
         int port = connectionPort > 0 ? connectionPort : driver.defaultPort();
         if (service == IamService.DSQL) {
             Boolean given = value(IamProperty.IAM_ADMIN);
+            if (Boolean.TRUE.equals(given) && !user.equals("admin")) {
+                // Refused rather than warned about: every login with such a token would be rejected.
+                throw new IamConfigException(as(IamProperty.IAM_ADMIN), "Property " + as(IamProperty.IAM_ADMIN)
+                        + " is true but user is '" + user + "': Aurora DSQL accepts DbConnectAdmin tokens only for the admin "
+                        + "role; any other role logs in with DbConnect. Remove " + as(IamProperty.IAM_ADMIN) + " or log in as admin.");
+            }
             admin = given != null ? given : user.equals("admin");
             signedPort = port;
         } else {

@@ -10,13 +10,14 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
- * The credentials provider of one configuration: built once, reused for every token, closed with
- * its owner. A provider handed in by the application belongs to the application and is left open.
+ * The credentials provider of one credentials source: built once, reused for every token, closed with
+ * the last of its users. A provider handed in by the application belongs to the application and is left open.
  */
 final class Credentials implements AutoCloseable {
     private final AwsCredentialsProvider provider;
     private final boolean owned;
     private final String source;
+    private int users = 1;
 
     Credentials(IamConfig config) {
         this.source = config.credentialsSource();
@@ -62,8 +63,30 @@ final class Credentials implements AutoCloseable {
         return provider;
     }
 
+    /**
+     * One more user of these credentials, as when the driver hands them to a second token provider of the same
+     * source; false once they are closed, when the caller must build new ones.
+     */
+    synchronized boolean retain() {
+        if (users == 0) {
+            return false;
+        }
+        users++;
+        return true;
+    }
+
+    synchronized boolean isClosed() {
+        return users == 0;
+    }
+
+    /** Releases one user's hold; the provider iamdb built is closed when the last user lets go. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (users == 0 || --users > 0) {
+                return;
+            }
+        }
         if (owned && provider instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) provider).close();
@@ -115,11 +138,15 @@ final class Credentials implements AutoCloseable {
             }
             return publicNoArgConstructor(c).newInstance();
         } catch (InvocationTargetException e) {
+            // Only the exception's type and where it came from: its message may hold a secret the provider was given.
+            Throwable cause = e.getCause();
+            StackTraceElement[] at = cause.getStackTrace();
             throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Could not create awsCredentialsProvider "
-                    + c.getName() + ": " + e.getCause());
+                    + c.getName() + ": it threw " + cause.getClass().getName()
+                    + (at.length > 0 ? " at " + at[0] : "") + " (its message is not shown, as it may contain a secret).");
         } catch (ReflectiveOperationException e) {
             throw new IamConfigException(IamProperty.AWS_CREDENTIALS_PROVIDER, "Could not create awsCredentialsProvider "
-                    + c.getName() + ": " + e);
+                    + c.getName() + ": " + e.getClass().getName() + ".");
         }
     }
 

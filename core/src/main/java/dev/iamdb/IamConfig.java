@@ -187,6 +187,21 @@ public final class IamConfig {
                 profile, providerClass, providerInstance, clock);
     }
 
+    /** Configurations with equal keys resolve credentials from the same source, so they may share one provider. */
+    CredentialsKey credentialsKey() {
+        return new CredentialsKey(profile, providerClass, providerInstance);
+    }
+
+    /** See {@link #credentialsKey()}. */
+    record CredentialsKey(String profile, Class<? extends AwsCredentialsProvider> providerClass,
+                          AwsCredentialsProvider providerInstance) {
+        /** Never prints the provider instance: an application's provider may show its secrets. */
+        @Override
+        public String toString() {
+            return "CredentialsKey[" + (providerClass != null ? providerClass.getName() : profile) + "]";
+        }
+    }
+
     /** See {@link #tokenKey()}; a provider instance and a clock compare by their own {@code equals}. */
     record TokenKey(IamService service, String action, String signedHost, int signedPort, String region, String user,
                     Duration tokenLifetime, Duration expiration, String profile,

@@ -8,12 +8,17 @@ import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * signed host and port, region, user, token lifetime, expiration and credentials source) share one
  * {@link TokenProvider}, so a pool signs one token per reuse period
  * rather than one per connection. Two users, hosts, profiles or provider classes never share a token.
- * The providers, and the credentials providers iamdb created for them, live until {@link #close()} or until
- * the driver is deregistered from {@link DriverManager} (as servlet containers do on undeploy).
+ * Providers with the same credentials source share one credentials provider. A provider no connection has used
+ * for 15 minutes is closed, and the credentials provider with the last of its users; all are closed by
+ * {@link #close()} or when the driver is deregistered from {@link DriverManager} (as servlet containers do on undeploy).
  *
  * <p>Connections are pgjdbc's own, unwrapped. Their {@link java.sql.DatabaseMetaData#getURL()} is pgjdbc's
  * {@code jdbc:postgresql://host…} URL (without iamdb's parameters): tools that tell the database from that URL
@@ -45,6 +51,10 @@ public final class IamDriver implements Driver, AutoCloseable {
     private static final int[] VERSION = releaseVersion();
     private static final Logger log = LoggerFactory.getLogger(IamDriver.class);
 
+    /** How long a configuration, its token provider and its credentials are kept after their last connection. */
+    static final Duration IDLE = Duration.ofMinutes(15);
+    private static final long SWEEP_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+
     static {
         try {
             register(new IamDriver());
@@ -53,13 +63,29 @@ public final class IamDriver implements Driver, AutoCloseable {
         }
     }
 
-    private final Map<IamConfig.TokenKey, TokenProvider> tokenProviders = new ConcurrentHashMap<>();
+
+    private final Map<ConfigKey, CachedConfig> configs = new ConcurrentHashMap<>();
+    private final Map<IamConfig.TokenKey, SharedProvider> tokenProviders = new ConcurrentHashMap<>();
+    private final Map<IamConfig.CredentialsKey, Credentials> credentials = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+    private final long idleNanos;
+    private final Function<String, String> regionFallback;
+    private final AtomicLong lastSweep;
 
     /**
      * A driver with its own token providers. Applications normally use the instance registered with
      * {@link DriverManager}; a separate instance keeps its tokens apart and is released with {@link #close()}.
      */
     public IamDriver() {
+        this(System::nanoTime, IDLE, null);
+    }
+
+    /** {@code regionFallback} replaces the AWS_REGION / profile lookup when not {@code null}. */
+    IamDriver(LongSupplier nanoTime, Duration idle, Function<String, String> regionFallback) {
+        this.nanoTime = nanoTime;
+        this.idleNanos = idle.toNanos();
+        this.regionFallback = regionFallback;
+        this.lastSweep = new AtomicLong(nanoTime.getAsLong());
     }
 
     /** Registers {@code driver} so that deregistering it releases its token providers. */
@@ -86,18 +112,30 @@ public final class IamDriver implements Driver, AutoCloseable {
             return null;
         }
         IamConfig config = configure(url, info);
-        return new IamDataSource(config, tokenProvider(config)).getConnection();
+        SharedProvider shared = acquire(config);
+        try {
+            return new IamDataSource(config, shared.provider).getConnection();
+        } finally {
+            release(shared);
+            sweep();
+        }
     }
 
-    private static IamConfig configure(String url, Properties info) throws SQLException {
+    /**
+     * The configuration for these settings, built once and then reused while they keep being used: building
+     * one may read {@code ~/.aws/config} for the region, which must not happen on every connection.
+     */
+    private IamConfig configure(String url, Properties info) throws SQLException {
+        ConfigKey key = ConfigKey.of(url, info);
+        CachedConfig cached = configs.get(key);
+        if (cached != null) {
+            cached.lastUsed = nanoTime.getAsLong();
+            return cached.config;
+        }
         IamConfig.Builder builder = IamConfig.builder().url(url);
-        if (info != null) {
-            for (String name : info.stringPropertyNames()) {
-                String value = info.getProperty(name);
-                if (!(name.equals("password") && value.isEmpty())) {
-                    builder.property(name, value);
-                }
-            }
+        key.settings().forEach(builder::property);
+        if (regionFallback != null) {
+            builder.regionFallback(regionFallback);
         }
         IamConfig config;
         try {
@@ -110,18 +148,63 @@ public final class IamDriver implements Driver, AutoCloseable {
             throw configurationError(new IamConfigException(first, "Setting " + first + " is for iamdb's own pool; the "
                     + "jdbc:iamdb: driver opens single connections: configure the pool that uses this URL instead."));
         }
+        configs.put(key, new CachedConfig(config, nanoTime.getAsLong()));
         return config;
     }
 
-    private TokenProvider tokenProvider(IamConfig config) throws SQLException {
+    /** The provider for the configuration's tokens, marked in use so that a sweep leaves it alone. */
+    private SharedProvider acquire(IamConfig config) throws SQLException {
         try {
-            return tokenProviders.computeIfAbsent(config.tokenKey(), key -> {
-                log.debug("New token provider for {}", config);
-                return new TokenProvider(config);
+            return tokenProviders.compute(config.tokenKey(), (key, shared) -> {
+                if (shared == null) {
+                    log.debug("New token provider for {}", config);
+                    shared = new SharedProvider(key, TokenProvider.sharing(config, credentialsFor(config)));
+                }
+                shared.active++;
+                shared.lastUsed = nanoTime.getAsLong();
+                return shared;
             });
         } catch (IamConfigException e) {
             throw configurationError(e);
         }
+    }
+
+    /** One credentials provider per credentials source, however many users and hosts sign with it. */
+    private Credentials credentialsFor(IamConfig config) {
+        return credentials.compute(config.credentialsKey(),
+                (key, existing) -> existing != null && existing.retain() ? existing : new Credentials(config));
+    }
+
+    private void release(SharedProvider shared) {
+        tokenProviders.computeIfPresent(shared.key, (key, s) -> {
+            s.active--;
+            s.lastUsed = nanoTime.getAsLong();
+            return s;
+        });
+    }
+
+    /**
+     * Forgets configurations and closes token providers (and, with the last of them, credentials providers) that
+     * no connection has used for {@link #IDLE}, at most once a minute: an application that logs in as thousands of
+     * users over its life must not keep a provider for each.
+     */
+    private void sweep() {
+        long now = nanoTime.getAsLong();
+        long last = lastSweep.get();
+        if (now - last < SWEEP_EVERY_NANOS || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        configs.values().removeIf(c -> now - c.lastUsed > idleNanos);
+        for (IamConfig.TokenKey key : tokenProviders.keySet()) {
+            tokenProviders.computeIfPresent(key, (k, s) -> {
+                if (s.active > 0 || now - s.lastUsed <= idleNanos) {
+                    return s;
+                }
+                s.provider.close();
+                return null;
+            });
+        }
+        credentials.values().removeIf(Credentials::isClosed);
     }
 
     private static SQLException configurationError(IamConfigException e) {
@@ -186,17 +269,72 @@ public final class IamDriver implements Driver, AutoCloseable {
      */
     @Override
     public void close() {
+        configs.clear();
         for (IamConfig.TokenKey key : tokenProviders.keySet()) {
-            TokenProvider provider = tokenProviders.remove(key);
-            if (provider != null) {
-                provider.close();
+            SharedProvider shared = tokenProviders.remove(key);
+            if (shared != null) {
+                shared.provider.close();
             }
         }
+        credentials.values().removeIf(Credentials::isClosed);
     }
 
     /** The providers currently held, for their counters. */
     Collection<TokenProvider> tokenProviders() {
-        return List.copyOf(tokenProviders.values());
+        return tokenProviders.values().stream().map(s -> s.provider).toList();
+    }
+
+    /** The credentials providers currently held, one per credentials source. */
+    Collection<Credentials> credentialsProviders() {
+        return List.copyOf(credentials.values());
+    }
+
+    /** A token provider and how many connections are being opened with it right now. */
+    private static final class SharedProvider {
+        final IamConfig.TokenKey key;
+        final TokenProvider provider;
+        int active;
+        volatile long lastUsed;
+
+        SharedProvider(IamConfig.TokenKey key, TokenProvider provider) {
+            this.key = key;
+            this.provider = provider;
+        }
+    }
+
+    private static final class CachedConfig {
+        final IamConfig config;
+        volatile long lastUsed;
+
+        CachedConfig(IamConfig config, long lastUsed) {
+            this.config = config;
+            this.lastUsed = lastUsed;
+        }
+    }
+
+    /**
+     * A URL and its connection properties, as a key for the configuration built from them. The empty
+     * {@code password} some tools always send is left out, as the configuration leaves it out.
+     */
+    private record ConfigKey(String url, Map<String, String> settings) {
+        static ConfigKey of(String url, Properties info) {
+            Map<String, String> settings = new TreeMap<>();
+            if (info != null) {
+                for (String name : info.stringPropertyNames()) {
+                    String value = info.getProperty(name);
+                    if (!(name.equals("password") && value.isEmpty())) {
+                        settings.put(name, value);
+                    }
+                }
+            }
+            return new ConfigKey(url, settings);
+        }
+
+        /** Never prints the settings: a driver property may be a secret. */
+        @Override
+        public String toString() {
+            return "ConfigKey[" + settings.size() + " settings]";
+        }
     }
 
     /** The major version of the iamdb release this driver belongs to. */

@@ -70,8 +70,20 @@ public final class TokenProvider implements AutoCloseable {
 
     /** {@code nanoTime} measures reuse windows and back-off, as {@link System#nanoTime()} does. */
     TokenProvider(IamConfig config, LongSupplier nanoTime) {
+        this(config, new Credentials(config), nanoTime);
+    }
+
+    /**
+     * Signs with {@code credentials}, which may be shared with other providers of the same credentials source;
+     * {@link #close()} releases this provider's hold on them.
+     */
+    static TokenProvider sharing(IamConfig config, Credentials credentials) {
+        return new TokenProvider(config, credentials, monotonicClockFor(config.clock()));
+    }
+
+    private TokenProvider(IamConfig config, Credentials credentials, LongSupplier nanoTime) {
         this.config = config;
-        this.credentials = new Credentials(config);
+        this.credentials = credentials;
         this.signer = new TokenSigner(config);
         this.clock = config.clock();
         this.nanoTime = nanoTime;

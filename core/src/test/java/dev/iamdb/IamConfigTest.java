@@ -51,8 +51,11 @@ class IamConfigTest {
     void iamAdminOverridesTheUserRule() {
         assertThat(builder().host(DSQL).property("user", "admin").property("iamAdmin", "false").build().action())
                 .isEqualTo("DbConnect");
-        assertThat(builder().host(DSQL).property("user", "ops").property("iamAdmin", "TRUE").build().action())
+        assertThat(builder().host(DSQL).property("user", "admin").property("iamAdmin", "TRUE").build().action())
                 .isEqualTo("DbConnectAdmin");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "ops").property("iamAdmin", "TRUE").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("only for the admin role")
+                .hasMessageContaining("'ops'");
     }
 
     @Test
@@ -232,7 +235,7 @@ class IamConfigTest {
 
     @Test
     void frameworksMayPassValuesOfTheirNaturalType() {
-        IamConfig c = builder().host(DSQL).property("user", "ops").property("iamTokenLifetime", 3600)
+        IamConfig c = builder().host(DSQL).property("user", "admin").property("iamTokenLifetime", 3600)
                 .property("iamExpiration", 600L).property("iamAdmin", Boolean.TRUE)
                 .property("awsCredentialsProvider", AnonymousCredentialsProvider.class).build();
         assertThat(c.tokenLifetime()).isEqualTo(Duration.ofHours(1));

@@ -22,9 +22,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -279,9 +281,13 @@ class IamDriverTest {
         ClosingCredentials.closed.set(0);
         driver.connect(url, user("admin")).close();
         driver.connect(url, user("app")).close();
+        // Two users, two token providers, one credentials source: one credentials provider.
+        assertThat(driver.tokenProviders()).hasSize(2);
+        assertThat(driver.credentialsProviders()).hasSize(1);
         driver.close();
-        assertThat(ClosingCredentials.closed.get()).isEqualTo(2);
+        assertThat(ClosingCredentials.closed.get()).isEqualTo(1);
         assertThat(driver.tokenProviders()).isEmpty();
+        assertThat(driver.credentialsProviders()).isEmpty();
 
         // Still usable after close, with a new provider; deregistering releases that one.
         IamDriver.register(driver);
@@ -291,9 +297,54 @@ class IamDriverTest {
         } finally {
             DriverManager.deregisterDriver(driver);
         }
-        assertThat(ClosingCredentials.closed.get()).isEqualTo(3);
+        assertThat(ClosingCredentials.closed.get()).isEqualTo(2);
         assertThat(driver.tokenProviders()).isEmpty();
         assertThat(dsql.decisions()).extracting(AuthDecision::accepted).containsExactly(true, true, true);
+    }
+
+    @Test
+    void providersUnusedForAWhileAreReleasedWithTheirCredentials() throws SQLException {
+        AtomicLong nanos = new AtomicLong();
+        String url = url(dsql, "&awsCredentialsProvider=" + ClosingCredentials.class.getName());
+        ClosingCredentials.closed.set(0);
+        try (IamDriver driver = new IamDriver(nanos::get, Duration.ofMinutes(15), null)) {
+            driver.connect(url, user("admin")).close();
+            nanos.addAndGet(Duration.ofMinutes(10).toNanos());
+            driver.connect(url, user("app")).close();
+            assertThat(driver.tokenProviders()).hasSize(2);
+
+            nanos.addAndGet(Duration.ofMinutes(6).toNanos());
+            driver.connect(url, user("app")).close();
+            assertThat(driver.tokenProviders()).extracting(t -> t.config().user()).containsExactly("app");
+            assertThat(ClosingCredentials.closed.get()).as("the source is still in use by app").isZero();
+
+            nanos.addAndGet(Duration.ofMinutes(16).toNanos());
+            driver.connect(url, user("admin")).close();
+            assertThat(driver.tokenProviders()).extracting(t -> t.config().user()).containsExactly("admin");
+            assertThat(driver.credentialsProviders()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRegionFromTheEnvironmentIsLookedUpOncePerConfiguration() throws SQLException {
+        AtomicInteger lookups = new AtomicInteger();
+        String url = "jdbc:iamdb:postgresql://127.0.0.1:" + dsql.port() + "/postgres?sslrootcert=" + dsql.caCertificate()
+                + "&iamHost=" + dsql.endpoint() + "&iamService=dsql&awsCredentialsProvider=" + OpsCredentials.class.getName()
+                + "&sslhostnameverifier=org.postgresql.ssl.PGjdbcHostnameVerifier";
+        try (IamDriver driver = new IamDriver(System::nanoTime, IamDriver.IDLE, profile -> {
+            lookups.incrementAndGet();
+            return "us-east-1";
+        })) {
+            for (int i = 0; i < 3; i++) {
+                try (Connection c = driver.connect(url.replace(dsql.endpoint(), "db.example.com"), user("admin"))) {
+                    assertThat(c.isValid(1)).isTrue();
+                } catch (SQLException rejected) {
+                    // Signed for another host than the testkit's endpoint: refused, after the configuration was built.
+                    assertThat(rejected.getMessage()).contains("rejected the IAM token");
+                }
+            }
+        }
+        assertThat(lookups).hasValue(1);
     }
 
     @Test

@@ -78,8 +78,10 @@ class CliTest {
     void dsqlCustomRoleToken() {
         assertThat(run("token", "--host", "abc123.dsql.us-east-1.on.aws", "--user", "app").token())
                 .startsWith("abc123.dsql.us-east-1.on.aws/?Action=DbConnect&");
-        assertThat(run("token", "--host", "abc123.dsql.us-east-1.on.aws", "--user", "app", "--admin").token())
+        assertThat(run("token", "--host", "abc123.dsql.us-east-1.on.aws", "--user", "admin", "--admin").token())
                 .startsWith("abc123.dsql.us-east-1.on.aws/?Action=DbConnectAdmin&");
+        assertThat(run("token", "--host", "abc123.dsql.us-east-1.on.aws", "--user", "app", "--admin").errorLine(Cli.USAGE))
+                .startsWith("iamdb: --admin: ").contains("only for the admin role");
     }
 
     @Test
