@@ -5,6 +5,7 @@ import dev.iamdb.IamConfig;
 import dev.iamdb.IamDataSource;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.LocalIamDatabase;
+import dev.iamdb.testkit.ManualClock;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,12 +37,12 @@ public final class Demo {
     private final Report report;
     private final Target admin;
     private final Target app;
-    private final FastForwardClock clock;
+    private final ManualClock clock;
     private final String ungrantedRole;
     private final Supplier<List<AuthDecision>> decisions;
     private long entries;
 
-    private Demo(Report report, Target admin, Target app, FastForwardClock clock, String ungrantedRole,
+    private Demo(Report report, Target admin, Target app, ManualClock clock, String ungrantedRole,
             Supplier<List<AuthDecision>> decisions) {
         this.report = report;
         this.admin = admin;
@@ -75,7 +76,7 @@ public final class Demo {
 
     private static int local(Report report) {
         report.title("iamdb demo: Aurora DSQL emulated on this machine, no AWS account needed");
-        FastForwardClock clock = new FastForwardClock();
+        ManualClock clock = ManualClock.runningFromNow();
         LocalIamDatabase db;
         try {
             db = LocalIamDatabase.builder().identity(LocalCredentials.IDENTITY).role(APP, UNGRANTED).clock(clock).start();
@@ -188,7 +189,7 @@ public final class Demo {
             lines.add("first connection: " + first);
 
             if (local()) {
-                clock.fastForward(Duration.ofMinutes(5));
+                clock.advance(Duration.ofMinutes(5));
             }
             evictIdleConnections(dsl);
             visit(JooqExample.signGuestbook(dsl), "jOOQ");
@@ -198,7 +199,7 @@ public final class Demo {
                     "a new connection within the token's reuse window did not reuse the cached token");
 
             if (local()) {
-                clock.fastForward(Duration.ofMinutes(11));
+                clock.advance(Duration.ofMinutes(11));
                 evictIdleConnections(dsl);
                 visit(JooqExample.signGuestbook(dsl), "jOOQ");
                 TokenCounts fresh = JooqExample.tokens(dsl);
