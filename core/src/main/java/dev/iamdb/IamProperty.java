@@ -117,7 +117,7 @@ public enum IamProperty {
     }
 
     /** The property with this exact name, or {@code null}. */
-    public static IamProperty forName(String name) {
+    static IamProperty forName(String name) {
         return BY_NAME.get(name);
     }
 

@@ -1,5 +1,7 @@
 package dev.iamdb;
 
+import static dev.iamdb.testing.TestkitConfigs.credentials;
+import static dev.iamdb.testing.TestkitConfigs.currentUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +28,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** IamDataSource and IamPooledDataSource against the testkit's IAM-verifying PostgreSQL, with pgjdbc. */
 class IamDataSourceTest {
@@ -53,10 +54,6 @@ class IamDataSourceTest {
         db.revoke("app", DEPLOY.principalArn());
     }
 
-    private static StaticCredentialsProvider credentials(Identity id) {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id.accessKeyId(), id.secretAccessKey()));
-    }
-
     /** The URL a user of the testkit writes: loopback, certificate verified against the testkit's CA. */
     private static String url() {
         return "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres?sslmode=verify-full&sslrootcert=" + db.caCertificate();
@@ -65,13 +62,6 @@ class IamDataSourceTest {
     private static IamConfig.Builder config(String user, AwsCredentialsProvider credentials) {
         return IamConfig.builder().url(url()).property("user", user).property("iamHost", db.endpoint())
                 .credentialsProvider(credentials).clock(clock);
-    }
-
-    private static String currentUser(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select current_user")) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.iamdb;
 
+import static dev.iamdb.testing.TestkitConfigs.credentials;
+import static dev.iamdb.testing.TestkitConfigs.currentUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,16 +10,12 @@ import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.tls.AwsTrustSocketFactory;
 import dev.iamdb.tls.SignedHostVerifier;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * TLS as iamdb sets it up when the user sets nothing: the token reaches only a server that proves, with a
@@ -51,7 +49,7 @@ class TlsDefaultsTest {
     private static IamConfig.Builder tunnel(LocalIamDatabase db, String query) {
         return IamConfig.builder().url("jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres" + query)
                 .property("user", "admin").property("iamHost", db.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ID.accessKeyId(), ID.secretAccessKey())));
+                .credentialsProvider(credentials(ID));
     }
 
     @Test
@@ -76,9 +74,8 @@ class TlsDefaultsTest {
     @Test
     void throughATunnelTheCertificateIsCheckedAgainstTheSignedHost() throws SQLException {
         try (IamDataSource ds = new IamDataSource(tunnel(endpointOnly, "?sslrootcert=" + endpointOnly.caCertificate()).build());
-             Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("select current_user")) {
-            r.next();
-            assertThat(r.getString(1)).isEqualTo("admin");
+             Connection c = ds.getConnection()) {
+            assertThat(currentUser(c)).isEqualTo("admin");
         }
     }
 

@@ -9,6 +9,7 @@ import dev.iamdb.IamDataSource;
 import dev.iamdb.IamPooledDataSource;
 import dev.iamdb.TokenProvider;
 import dev.iamdb.testkit.Identity;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.Service;
 import java.io.ByteArrayInputStream;
@@ -251,11 +252,11 @@ class AwsSetupGuideTest {
     }
 
     private static IamConfig config(LocalIamDatabase db, String user) {
-        return IamConfig.builder().url(testkitUrl(db)).property("user", user).credentialsProvider(credentials(db)).build();
+        return TestkitConfigs.config(db, user).build();
     }
 
     private static AwsCredentialsProvider credentials(LocalIamDatabase db) {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(db.identity().accessKeyId(), db.identity().secretAccessKey()));
+        return TestkitConfigs.credentials(db.identity());
     }
 
     /** The guide's production URL pointed at the testkit: its address, its CA and its emulated endpoint name. */

@@ -6,10 +6,15 @@ import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.LocalIamDatabaseExtension;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every example, unchanged, against one local IAM-verifying PostgreSQL (Aurora DSQL emulation, TLS verify-full).
@@ -39,36 +44,22 @@ class ExamplesTest {
         db.clearDecisions();
     }
 
-    @Test
-    void hibernate(LocalIamDatabase db) {
-        Visit visit = HibernateExample.run(app);
+    /** The pooled integrations: each signs one token for its pool's first connection. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pooledExamples")
+    void pooledExample(String framework, Function<Target, Visit> example, LocalIamDatabase db) {
+        Visit visit = example.apply(app);
 
-        assertVisit(visit, "Hibernate", db);
+        assertVisit(visit, framework, db);
         assertOneTokenSigned(visit);
     }
 
-    @Test
-    void jpa(LocalIamDatabase db) {
-        Visit visit = JpaExample.run(app);
-
-        assertVisit(visit, "JPA", db);
-        assertOneTokenSigned(visit);
-    }
-
-    @Test
-    void jooq(LocalIamDatabase db) {
-        Visit visit = JooqExample.run(app);
-
-        assertVisit(visit, "jOOQ", db);
-        assertOneTokenSigned(visit);
-    }
-
-    @Test
-    void myBatis(LocalIamDatabase db) {
-        Visit visit = MyBatisExample.run(app);
-
-        assertVisit(visit, "MyBatis", db);
-        assertOneTokenSigned(visit);
+    static Stream<Arguments> pooledExamples() {
+        return Stream.of(
+                Arguments.of("Hibernate", (Function<Target, Visit>) HibernateExample::run),
+                Arguments.of("JPA", (Function<Target, Visit>) JpaExample::run),
+                Arguments.of("jOOQ", (Function<Target, Visit>) JooqExample::run),
+                Arguments.of("MyBatis", (Function<Target, Visit>) MyBatisExample::run));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iamdb.IamConfig;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
@@ -40,7 +41,7 @@ class ApiRouteTest {
         return IamConfig.builder()
                 .url(Testkit.url(db))
                 .property("user", "admin")
-                .credentialsProvider(Testkit.credentials(identity))
+                .credentialsProvider(TestkitConfigs.credentials(identity))
                 .clock(CLOCK)
                 .build();
     }
@@ -63,7 +64,7 @@ class ApiRouteTest {
             assertThat(flyway.info().pending()).isEmpty();
             assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
         }
-        assertThat(Testkit.history(db)).containsExactly("1:true", "2:true");
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true", "2:true");
         assertThat(db.decisions()).isNotEmpty().allSatisfy(d -> {
             assertThat(d.accepted()).as(d.reason()).isTrue();
             assertThat(d.user()).isEqualTo("admin");
@@ -88,7 +89,7 @@ class ApiRouteTest {
             // Logins after the expiry: the migration's own connection, then validate's.
             assertThat(db.decisions()).filteredOn(d -> d.time().isAfter(start.plusSeconds(900))).hasSizeGreaterThanOrEqualTo(2);
         }
-        assertThat(Testkit.history(db)).containsExactly("1:true", "2:true", "3:true");
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true", "2:true", "3:true");
     }
 
     @Test
@@ -105,7 +106,7 @@ class ApiRouteTest {
             assertThat(failed.getState()).isEqualTo(MigrationState.PENDING);
         }
         // PostgreSQL runs each migration in a transaction: V3 left neither a table nor a history row.
-        assertThat(Testkit.history(db)).containsExactly("1:true", "2:true");
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true", "2:true");
         assertThat(Testkit.tableExists(db, "tag")).isFalse();
     }
 
@@ -127,7 +128,7 @@ class ApiRouteTest {
                     .hasMessageNotContaining(unknown.secretAccessKey());
         }
         assertThat(db.decisions()).isNotEmpty().noneMatch(AuthDecision::accepted);
-        assertThat(Testkit.history(db)).containsExactly("1:true");
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true");
         assertThat(Testkit.tableExists(db, "note")).isTrue();
     }
 }

@@ -3,6 +3,7 @@ package dev.iamdb.flyway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iamdb.IamDriver;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.LocalIamDatabaseExtension;
 import java.io.IOException;
@@ -103,7 +104,7 @@ class MavenPluginTest {
                 .contains("Successfully applied 2 migrations")
                 .contains("Successfully validated 2 migrations")
                 .doesNotContain(Testkit.IDENTITY.secretAccessKey());
-        assertThat(Testkit.history(db)).containsExactly("1:true", "2:true");
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true", "2:true");
         assertThat(db.decisions()).isNotEmpty().allSatisfy(d -> {
             assertThat(d.accepted()).as(d.reason()).isTrue();
             assertThat(d.accessKeyId()).isEqualTo(Testkit.IDENTITY.accessKeyId());

@@ -6,10 +6,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** What a test overrides to point a production configuration at the local IAM database, and what it inspects there. */
 final class Testkit {
@@ -34,22 +30,6 @@ final class Testkit {
     /** For URL-driven runs, in place of the guide's {@code jdbc:iamdb:postgresql://your-cluster-id…} URL. */
     static String iamdbUrl(LocalIamDatabase db) {
         return "jdbc:iamdb:postgresql:" + hostAndQuery(db);
-    }
-
-    static StaticCredentialsProvider credentials(Identity id) {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id.accessKeyId(), id.secretAccessKey()));
-    }
-
-    /** The schema history as "version:success" rows in installation order, read over the superuser connection. */
-    static List<String> history(LocalIamDatabase db) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = db.adminConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT version, success FROM flyway_schema_history ORDER BY installed_rank")) {
-            while (r.next()) {
-                rows.add(r.getString(1) + ":" + r.getBoolean(2));
-            }
-        }
-        return rows;
     }
 
     static boolean tableExists(LocalIamDatabase db, String table) throws SQLException {

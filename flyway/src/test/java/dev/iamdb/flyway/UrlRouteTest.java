@@ -3,6 +3,7 @@ package dev.iamdb.flyway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.DefaultChainCredentials;
 import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.LocalIamDatabaseExtension;
@@ -67,7 +68,7 @@ class UrlRouteTest {
 
         assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("2");
         assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
-        assertThat(Testkit.history(db)).containsExactly("1:true", "2:true");
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true", "2:true");
         assertAllLoginsAcceptedForTheDefaultChainsCredentials();
     }
 
@@ -83,7 +84,7 @@ class UrlRouteTest {
         assertThat(flyway.migrate().migrationsExecuted).isEqualTo(2);
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
-        assertThat(Testkit.history(db)).containsExactly("1:true", "2:true");
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true", "2:true");
         assertAllLoginsAcceptedForTheDefaultChainsCredentials();
     }
 

@@ -3,6 +3,7 @@ package dev.iamdb.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.notes.Note;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.LocalIamDatabaseExtension;
@@ -21,7 +22,7 @@ class InCodeSettingsTest {
     @Test
     void settingsGivenInCodeLogInWithACredentialsProviderInstance(LocalIamDatabase db) {
         String url = Testkit.url(db);
-        AwsCredentialsProvider credentialsProvider = Testkit.credentials(db.identity());
+        AwsCredentialsProvider credentialsProvider = TestkitConfigs.credentials(db.identity());
 
         StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
                 .applySetting("hibernate.connection.provider_class", "iamdb")

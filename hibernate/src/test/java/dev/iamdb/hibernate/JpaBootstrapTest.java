@@ -3,6 +3,7 @@ package dev.iamdb.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.notes.Note;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.LocalIamDatabaseExtension;
@@ -22,7 +23,7 @@ class JpaBootstrapTest {
     void persistsAndQueriesThroughAnEntityManager(LocalIamDatabase db) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("jakarta.persistence.jdbc.url", Testkit.url(db));
-        overrides.put("hibernate.connection.awsCredentialsProvider", Testkit.credentials(db.identity()));
+        overrides.put("hibernate.connection.awsCredentialsProvider", TestkitConfigs.credentials(db.identity()));
 
         EntityManagerFactory emf = Persistence.createEntityManagerFactory("notes", overrides);
         try {

@@ -1,11 +1,9 @@
 package dev.iamdb.hibernate;
 
-import dev.iamdb.testkit.Identity;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.LocalIamDatabase;
 import java.util.HashMap;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The settings a test overrides to point a production configuration at the local IAM database. */
 final class Testkit {
@@ -21,11 +19,7 @@ final class Testkit {
     static Map<String, Object> overrides(LocalIamDatabase db) {
         Map<String, Object> settings = new HashMap<>();
         settings.put("hibernate.connection.url", url(db));
-        settings.put("hibernate.connection.awsCredentialsProvider", credentials(db.identity()));
+        settings.put("hibernate.connection.awsCredentialsProvider", TestkitConfigs.credentials(db.identity()));
         return settings;
-    }
-
-    static StaticCredentialsProvider credentials(Identity id) {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(id.accessKeyId(), id.secretAccessKey()));
     }
 }

@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.iamdb.IamConfig;
 import dev.iamdb.IamConfigException;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
@@ -31,8 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** IamDsl with real jOOQ and pgjdbc, against the testkit's IAM-verifying PostgreSQL. */
 class IamDslTest {
@@ -67,8 +66,7 @@ class IamDslTest {
     /** A small pool: two connections at most. */
     private static IamConfig config() {
         return IamConfig.builder().url(url()).property("user", "admin").property("pool.maximumPoolSize", 2)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(IDENTITY.accessKeyId(), IDENTITY.secretAccessKey())))
+                .credentialsProvider(TestkitConfigs.credentials(IDENTITY))
                 .clock(clock).build();
     }
 
@@ -156,8 +154,7 @@ class IamDslTest {
                      .url(strict.iamdbJdbcUrl())
                      .property("user", "admin")
                      .property("pool.maximumPoolSize", 2)
-                     .credentialsProvider(StaticCredentialsProvider.create(
-                             AwsBasicCredentials.create(IDENTITY.accessKeyId(), IDENTITY.secretAccessKey())))
+                     .credentialsProvider(TestkitConfigs.credentials(IDENTITY))
                      .clock(clock).build())) {
             Table<?> t = newTable(dsl, "jooq_nested_strict");
             dsl.transaction(outer -> outer.dsl().transaction(inner -> inner.dsl().insertInto(t).columns(ID).values(1).execute()));

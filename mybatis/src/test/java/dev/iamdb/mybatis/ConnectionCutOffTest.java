@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iamdb.IamConfig;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
@@ -17,8 +18,6 @@ import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * When the server ends a pooled connection (Aurora DSQL's 60-minute cap, ended on demand here), MyBatis gets a new
@@ -39,8 +38,7 @@ class ConnectionCutOffTest {
         IamDataSourceFactory factory = new IamDataSourceFactory() {
             @Override
             protected void configure(IamConfig.Builder config) {
-                config.credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(NOTES.accessKeyId(), NOTES.secretAccessKey())));
+                config.credentialsProvider(TestkitConfigs.credentials(NOTES));
             }
         };
         Properties app = new Properties();

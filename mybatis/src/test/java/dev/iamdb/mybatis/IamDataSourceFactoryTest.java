@@ -55,8 +55,8 @@ class IamDataSourceFactoryTest {
     @Test
     void poolSettingsThatBypassIamAreRefusedByCore() {
         assertThatThrownBy(() -> configure(production("pool.jdbcUrl", "jdbc:postgresql://elsewhere/postgres")))
-                .isInstanceOf(IamConfigException.class)
-                .hasMessageContaining("'jdbcUrl'")
+                .isInstanceOfSatisfying(IamConfigException.class, e -> assertThat(e.property()).isEqualTo("pool.jdbcUrl"))
+                .hasMessageContaining("pool.jdbcUrl")
                 .hasMessageContaining("without IAM");
     }
 

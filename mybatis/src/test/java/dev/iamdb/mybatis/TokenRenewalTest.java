@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.iamdb.IamConfig;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
@@ -22,8 +23,6 @@ import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Physical connections opened as time passes each log in with a current token. XML cannot carry a clock, so
@@ -43,8 +42,7 @@ class TokenRenewalTest {
     static final class ClockedFactory extends IamDataSourceFactory {
         @Override
         protected void configure(IamConfig.Builder config) {
-            config.clock(clock).credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(NOTES.accessKeyId(), NOTES.secretAccessKey())));
+            config.clock(clock).credentialsProvider(TestkitConfigs.credentials(NOTES));
         }
     }
 

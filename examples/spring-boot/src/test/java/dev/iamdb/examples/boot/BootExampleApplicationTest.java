@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.iamdb.IamDriver;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.DefaultChainCredentials;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -72,7 +70,7 @@ class BootExampleApplicationTest {
 
     @Test
     void flywayMigratesAndJpaWritesAndReadsThroughIamLogins() throws SQLException {
-        assertThat(history()).containsExactly("1:true");
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true");
         assertThat(notes.findByAuthorOrderByBody(BootExampleApplication.AUTHOR))
                 .extracting(Note::getBody)
                 .containsExactly("Hello from Spring Boot, logged in with an IAM auth token");
@@ -102,17 +100,5 @@ class BootExampleApplicationTest {
         assertThat(decision.accepted()).as(decision.reason()).isTrue();
         assertThat(decision.user()).isEqualTo("admin");
         assertThat(decision.accessKeyId()).isEqualTo(IDENTITY.accessKeyId());
-    }
-
-    /** The schema history as "version:success" rows, read over the testkit's superuser connection. */
-    private List<String> history() throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = db.adminConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT version, success FROM flyway_schema_history ORDER BY installed_rank")) {
-            while (r.next()) {
-                rows.add(r.getString(1) + ":" + r.getBoolean(2));
-            }
-        }
-        return rows;
     }
 }
