@@ -22,7 +22,9 @@ import javax.sql.DataSource;
  * {@code docs/configuration.md}); any TLS setting given in the URL or the configuration overrides them.
  *
  * <p>When the server rejects a cached token, the token is dropped and one new token is tried; a
- * second rejection is reported with what to check.
+ * second rejection is reported with what to check. When it refuses a login because too many connections are being
+ * opened (Aurora DSQL's connection quotas, SQLSTATE 53400 / 53300), the login is tried again after a pause with
+ * jitter, until the {@link #setLoginTimeout login timeout} (30 s without one) would pass.
  */
 public final class IamDataSource extends BaseDataSource implements AutoCloseable {
     private final TokenProvider tokens;
@@ -88,10 +90,19 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
     @Override
     public Connection getConnection() throws SQLException {
         TokenProvider.Token token = tokens.next(loginTimeoutSeconds);
+        LoginBackoff rateLimited = null;
         for (int attempt = 1; ; attempt++) {
             try {
                 return connect(token.value());
             } catch (SQLException e) {
+                if (target.isRateLimited(e)) {
+                    if (rateLimited == null) {
+                        rateLimited = new LoginBackoff(loginTimeoutSeconds);
+                    }
+                    rateLimited.pause(e, config.host());
+                    attempt--; // Not a refusal of the token: it is not counted, and the same token is tried again.
+                    continue;
+                }
                 if (!target.isLoginRejected(e)) {
                     throw explain(e);
                 }

@@ -72,6 +72,13 @@ final class PostgresqlDriver implements TargetDriver {
         return "28000".equals(state) || "28P01".equals(state);
     }
 
+    /** 53400 configuration limit exceeded and 53300 too many connections: Aurora DSQL's connection quotas. */
+    @Override
+    public boolean isRateLimited(SQLException e) {
+        String state = e.getSQLState();
+        return "53400".equals(state) || "53300".equals(state);
+    }
+
     /** pgjdbc reports TLS set-up problems (a missing root certificate file) in its own words, before any handshake. */
     @Override
     public boolean isTlsFailure(Throwable t) {

@@ -61,6 +61,12 @@ interface TargetDriver {
     /** Whether the server refused the login (a wrong, expired or unauthorised token). */
     boolean isLoginRejected(SQLException e);
 
+    /**
+     * Whether the server refused the login because too many connections are being opened (Aurora DSQL's connection
+     * rate and count quotas): a login that may succeed if tried again a little later.
+     */
+    boolean isRateLimited(SQLException e);
+
     /** Whether {@code t}, one link of a failure's cause chain, is the driver reporting a TLS problem. */
     boolean isTlsFailure(Throwable t);
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.iamdb.IamConfig;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.TransactionRetry;
 import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.LocalIamDatabaseExtension;
 import java.sql.Connection;
@@ -13,6 +14,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +26,10 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The retry loop of docs/aurora-dsql.md against the IAM-verifying PostgreSQL. Plain PostgreSQL has no optimistic
- * concurrency, so a deferred constraint trigger fails the first commits the way Aurora DSQL does: at COMMIT, with
- * SQLSTATE 40001 and DSQL's OC000 message. A sequence counts commit attempts, because it is not rolled back.
+ * The JDBC retry of docs/aurora-dsql.md against the IAM-verifying PostgreSQL. The testkit's conflicts arise at the
+ * conflicting statement; here a deferred constraint trigger fails the first commits the way Aurora DSQL does: at
+ * COMMIT, with SQLSTATE 40001 and DSQL's OC000 message. A sequence counts commit attempts, because it is not rolled
+ * back.
  */
 class AuroraDsqlGuideTest {
     @RegisterExtension
@@ -69,33 +73,47 @@ class AuroraDsqlGuideTest {
                 "SELECT setval('commit_attempts', 1, false)");
     }
 
+    /** The guide's retry, pausing for nothing: the pauses are recorded instead. */
+    private final List<Duration> pauses = new ArrayList<>();
+    private final TransactionRetry retry = Transactions.RETRY.withSleeper(pauses::add);
+
     @Test
     void conflictsAtCommitAreRetriedUntilTheTransactionCommitsOnce() throws SQLException {
         execute("INSERT INTO conflict_plan VALUES (2)");
 
-        assertThat(Transactions.takeOne(orders, "book")).isTrue();
+        assertThat(Transactions.takeOne(orders, retry, "book")).isTrue();
 
         assertThat(query("SELECT quantity FROM stock WHERE item = 'book'")).isEqualTo(9);
         assertThat(query("SELECT last_value FROM commit_attempts")).isEqualTo(3);
+        assertThat(pauses).hasSize(2);
     }
 
     @Test
-    void givesUpAfterMaxAttemptsWithTheConflict() throws SQLException {
+    void givesUpAfterTheRetriesWithTheConflict() throws SQLException {
         execute("INSERT INTO conflict_plan VALUES (100)");
+        AtomicInteger attempts = new AtomicInteger();
+        TransactionRetry patient = Transactions.patient(new TransactionRetry.Listener() {
+            @Override
+            public void finished(int n, boolean committed) {
+                attempts.set(n);
+            }
+        }).withSleeper(pauses::add);
 
-        assertThatThrownBy(() -> Transactions.takeOne(orders, "book"))
+        assertThatThrownBy(() -> Transactions.takeOne(orders, patient, "book"))
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("40001"))
                 .hasMessageContaining("OC000");
 
         assertThat(query("SELECT quantity FROM stock WHERE item = 'book'")).isEqualTo(10);
-        assertThat(query("SELECT last_value FROM commit_attempts")).isEqualTo(Transactions.MAX_ATTEMPTS);
+        assertThat(query("SELECT last_value FROM commit_attempts")).isEqualTo(6);
+        assertThat(attempts).hasValue(6);
+        assertThat(pauses).hasSize(5);
     }
 
     @Test
     void otherErrorsAreNotRetried() {
         AtomicInteger attempts = new AtomicInteger();
 
-        assertThatThrownBy(() -> Transactions.inTransaction(orders, c -> {
+        assertThatThrownBy(() -> retry.inTransaction(orders, c -> {
             attempts.incrementAndGet();
             try (Statement s = c.createStatement()) {
                 return s.executeUpdate("INSERT INTO stock VALUES ('book', 1)");

@@ -4,6 +4,7 @@ import dev.iamdb.IamConfig;
 import dev.iamdb.IamConfigException;
 import dev.iamdb.IamDataSource;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.TransactionRetry;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import javax.sql.DataSource;
 import org.jooq.CloseableDSLContext;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.TransactionalCallable;
 import org.jooq.impl.DSL;
 import org.jooq.impl.DataSourceConnectionProvider;
 import org.jooq.impl.DefaultConfiguration;
@@ -28,6 +30,9 @@ import org.jooq.impl.DefaultTransactionProvider;
  * the enclosing transaction, and its work commits or rolls back with that transaction. An exception
  * from a nested transaction that the outer code catches does not undo the nested work; let it
  * propagate to roll back everything.
+ *
+ * <p>Aurora DSQL reports optimistic-concurrency conflicts at commit (SQLSTATE 40001); {@link #transactionResult}
+ * runs a transaction again when that happens.
  *
  * <p>The contexts built from settings own a connection pool: close them (try-with-resources, or at
  * application shutdown) to close the pool and the credentials provider iamdb created.
@@ -67,6 +72,24 @@ public final class IamDsl {
                     + "IamDataSource (isWrapperFor(IamDataSource.class) must be true).");
         }
         return DSL.using(configuration(dataSource));
+    }
+
+    /**
+     * {@code dsl.transactionResult(transactional)}, run again from the start when Aurora DSQL reports an
+     * optimistic-concurrency conflict, with {@link TransactionRetry#create()}'s defaults. Call it outside any
+     * transaction: the whole transaction is what runs again, so {@code transactional} must have no effects outside it.
+     *
+     * @throws org.jooq.exception.DataAccessException the last conflict when the retries are used up, or any other failure
+     */
+    public static <T> T transactionResult(DSLContext dsl, TransactionalCallable<T> transactional) {
+        return transactionResult(dsl, TransactionRetry.create(), transactional);
+    }
+
+    /** As {@link #transactionResult(DSLContext, TransactionalCallable)}, with the given retry policy and listener. */
+    public static <T> T transactionResult(DSLContext dsl, TransactionRetry retry, TransactionalCallable<T> transactional) {
+        Objects.requireNonNull(dsl, "dsl");
+        Objects.requireNonNull(transactional, "transactional");
+        return retry.call(() -> dsl.transactionResult(transactional));
     }
 
     private static boolean wrapsIamDataSource(DataSource dataSource) {

@@ -53,6 +53,8 @@ final class Gateway implements Closeable {
     private final Consumer<AuthDecision> decisions;
     /** DSQL's SQL emulation applied to every session, or null (RDS). */
     private final DsqlStatements statements;
+    /** Refuses logins over the connections-per-second quota, or null for no limit. */
+    private final ConnectionRateLimiter rateLimiter;
     private final ExecutorService threads;
     private final ScheduledExecutorService scheduler;
     /** Open client connections, closed with the gateway so no session outlives it (an external backend stays up). */
@@ -65,7 +67,7 @@ final class Gateway implements Closeable {
 
     Gateway(ServerSocket server, SSLContext tls, Service service, TokenVerifier verifier, RoleDirectory roles,
             Backend backend, Clock clock, Duration maxConnectionDuration, Consumer<AuthDecision> decisions,
-            AtomicInteger passwordsReceived, DsqlStatements statements) {
+            AtomicInteger passwordsReceived, DsqlStatements statements, ConnectionRateLimiter rateLimiter) {
         this.server = server;
         this.tls = tls;
         this.service = service;
@@ -77,6 +79,7 @@ final class Gateway implements Closeable {
         this.decisions = decisions;
         this.passwordsReceived = passwordsReceived;
         this.statements = statements;
+        this.rateLimiter = rateLimiter;
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> daemon(r, "iamdb-gateway-" + n.incrementAndGet()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "iamdb-gateway-cutoff"));
@@ -229,6 +232,13 @@ final class Gateway implements Closeable {
             reject(raw, out, user, database, null, "TLS required; connect with sslmode=require or stronger");
             return;
         }
+        if (rateLimiter != null && !rateLimiter.tryAcquire()) {
+            record(user, database, null, false, rateLimiter.refusal());
+            out.write(PgWire.fatal(ConnectionRateLimiter.RATE_EXCEEDED, rateLimiter.refusal()));
+            out.flush();
+            raw.close();
+            return;
+        }
         out.write(PgWire.authenticationRequest(3, new byte[0]));
         out.flush();
         PgWire.Message reply = PgWire.read(new DataInputStream(in), PgWire.MAX_STARTUP_LENGTH);
@@ -247,6 +257,9 @@ final class Gateway implements Closeable {
                 throw new LoginRejected("database \"" + database + "\" does not exist; DSQL has only postgres");
             }
             roles.check(user, identity);
+            if (service == Service.DSQL) {
+                params.put("default_transaction_isolation", DsqlConflicts.ISOLATION);
+            }
             session = BackendLogin.open(backend.host(), backend.port(), params, backend.passwordFor(user));
         } catch (LoginRejected e) {
             reject(raw, out, user, database, accessKeyId, e.getMessage());
@@ -267,7 +280,7 @@ final class Gateway implements Closeable {
         out.write(PgWire.authenticationRequest(0, new byte[0]));
         out.flush();
         raw.setSoTimeout(0);
-        Relay relay = new Relay(raw, in, out, session, maxConnectionDuration, statements);
+        Relay relay = new Relay(raw, in, out, session, maxConnectionDuration, statements, service == Service.DSQL);
         relays.add(relay);
         try {
             relay.run(threads, scheduler);

@@ -119,7 +119,8 @@ public final class LocalIamDatabase implements AutoCloseable {
             }
             this.gateway = new Gateway(listener, tls, service, verifier, roleDirectory, started, b.clock,
                     b.maxConnectionDuration, recorder, passwordsReceived,
-                    service == Service.DSQL ? new DsqlStatements(b.rejectUnsupportedSql) : null);
+                    service == Service.DSQL ? new DsqlStatements(b.rejectUnsupportedSql) : null,
+                    b.connectionRateLimit == 0 ? null : new ConnectionRateLimiter(b.connectionRateLimit, b.clock));
         } catch (IOException | SQLException | RuntimeException e) {
             Gateway.closeQuietly(listener);
             if (started != null) {
@@ -358,6 +359,7 @@ public final class LocalIamDatabase implements AutoCloseable {
         private Path caDirectory;
         private List<String> certificateNames;
         private boolean selfSignedCertificate;
+        private int connectionRateLimit;
 
         private Builder() {
         }
@@ -531,6 +533,20 @@ public final class LocalIamDatabase implements AutoCloseable {
          */
         public Builder selfSignedCertificate(boolean selfSigned) {
             this.selfSignedCertificate = selfSigned;
+            return this;
+        }
+
+        /**
+         * At most {@code perSecond} new connections per second, counted in whole seconds of the {@link #clock(Clock)
+         * clock}; logins over it are refused as Aurora DSQL refuses them over its connection-rate quota, with
+         * SQLSTATE 53400, before the token is read. 0 (the default) sets no limit. With a {@link ManualClock} the
+         * second ends only when the test moves the clock.
+         */
+        public Builder connectionRateLimit(int perSecond) {
+            if (perSecond < 0) {
+                throw new IllegalArgumentException("connectionRateLimit: " + perSecond + " must be 0 (no limit) or more");
+            }
+            this.connectionRateLimit = perSecond;
             return this;
         }
 

@@ -19,7 +19,7 @@ public final class Main {
 
     static final String USAGE = "usage: java -jar iamdb-local.jar [--service dsql|rds] [--endpoint HOST] [--region R]"
             + " [--port N] [--role NAME]... [--no-tls] [--ca-dir DIR] [--max-connection-seconds N]"
-            + " [--reject-unsupported-sql] [--help]";
+            + " [--reject-unsupported-sql] [--max-connections-per-second N] [--help]";
     static final String HELP = USAGE + "\n\n"
             + "Runs PostgreSQL behind a loopback gateway that accepts IAM auth tokens as Aurora DSQL or RDS do.\n"
             + "Prints one JSON line with the connection details, then one line per login; stops when stdin closes.\n\n"
@@ -32,6 +32,8 @@ public final class Main {
             + "  --ca-dir DIR                keep the CA in DIR, so clients trusting DIR/ca.pem survive a restart\n"
             + "  --max-connection-seconds N  end sessions after N seconds (default 3600, as DSQL)\n"
             + "  --reject-unsupported-sql    fail SQL that Aurora DSQL does not support (dsql only)\n"
+            + "  --max-connections-per-second N  refuse logins over N per second with SQLSTATE 53400, as DSQL's\n"
+            + "                              connection-rate quota does (default: no limit)\n"
             + "  -h, --help                  print this help and exit\n";
 
     private Main() {
@@ -100,6 +102,9 @@ public final class Main {
                     break;
                 case "--ca-dir":
                     b.caDirectory(Path.of(value(args, ++i, option)));
+                    break;
+                case "--max-connections-per-second":
+                    b.connectionRateLimit(number(args, ++i, option, 1, Integer.MAX_VALUE));
                     break;
                 case "--max-connection-seconds":
                     b.maxConnectionDuration(Duration.ofSeconds(number(args, ++i, option, 1, Integer.MAX_VALUE)));

@@ -28,23 +28,29 @@ final class Relay {
     private final Duration maxDuration;
     /** Rewrites the client's SQL (DSQL); null relays the client's bytes unread (RDS). */
     private final DsqlStatements statements;
+    /** Whether conflict errors are reported as Aurora DSQL reports them, see {@link DsqlConflicts}. */
+    private final boolean dsqlConflicts;
     private final Object clientWriteLock = new Object();
     /** Header bytes of the current backend message seen so far (0..5); 0 with nothing left means "at a boundary". */
     private int headerSeen;
     private final byte[] header = new byte[5];
     /** Body bytes of the current backend message not yet seen. */
     private long bodyLeft;
+    /** A backend ErrorResponse held back until complete so that it can be rewritten, header included; or null. */
+    private byte[] heldError;
+    private int heldFill;
     private boolean cutOffPending;
     private volatile boolean closed;
 
     Relay(Socket clientSocket, InputStream clientIn, OutputStream clientOut, BackendLogin.Session backend,
-            Duration maxDuration, DsqlStatements statements) {
+            Duration maxDuration, DsqlStatements statements, boolean dsqlConflicts) {
         this.clientSocket = clientSocket;
         this.clientIn = clientIn;
         this.clientOut = clientOut;
         this.backend = backend;
         this.maxDuration = maxDuration;
         this.statements = statements;
+        this.dsqlConflicts = dsqlConflicts;
     }
 
     /** Relays until either side closes; runs client-to-backend on the calling thread. */
@@ -165,16 +171,9 @@ final class Relay {
             int n;
             while ((n = backend.in().read(buf)) > 0) {
                 synchronized (clientWriteLock) {
-                    if (closed) {
+                    if (closed || !forward(buf, n)) {
                         return;
                     }
-                    int boundary = scanFraming(buf, n);
-                    if (boundary >= 0) {
-                        clientOut.write(buf, 0, boundary);
-                        endWithMaxDurationError();
-                        return;
-                    }
-                    clientOut.write(buf, 0, n);
                 }
             }
         } catch (IOException e) {
@@ -185,35 +184,95 @@ final class Relay {
     }
 
     /**
-     * Advances the framing state over {@code buf[0..n)}. When a cut-off is pending, stops at the first
-     * message boundary and returns its offset; otherwise returns -1.
+     * Writes {@code buf[0..n)} to the client, tracking the message framing; with {@link #dsqlConflicts}, ErrorResponse
+     * messages are held until complete and written rewritten. When a cut-off is pending, stops at the first message
+     * boundary, ends the session and returns false. Caller holds {@code clientWriteLock}.
      */
-    private int scanFraming(byte[] buf, int n) {
+    private boolean forward(byte[] buf, int n) throws IOException {
         int p = 0;
+        // Start of the bytes to pass through unchanged; -1 while an error message is being held.
+        int passFrom = heldError != null || (headerSeen > 0 && holdsError()) ? -1 : 0;
         while (true) {
-            if (cutOffPending && headerSeen == 0) {
-                return p;
+            if (cutOffPending && atBoundary()) {
+                if (passFrom >= 0) {
+                    clientOut.write(buf, passFrom, p - passFrom);
+                }
+                endWithMaxDurationError();
+                return false;
             }
             if (p >= n) {
-                return -1;
+                break;
             }
-            if (headerSeen < 5) {
+            if (heldError != null) {
+                int take = Math.min(heldError.length - heldFill, n - p);
+                System.arraycopy(buf, p, heldError, heldFill, take);
+                p += take;
+                heldFill += take;
+                if (heldFill == heldError.length) {
+                    writeHeldError();
+                    passFrom = p;
+                }
+            } else if (headerSeen < 5) {
+                if (headerSeen == 0 && dsqlConflicts && buf[p] == 'E') {
+                    clientOut.write(buf, passFrom, p - passFrom);
+                    passFrom = -1;
+                }
                 header[headerSeen++] = buf[p++];
                 if (headerSeen == 5) {
-                    bodyLeft = (PgWire.getInt(header, 1) & 0xffffffffL) - 4;
-                    if (bodyLeft <= 0) {
-                        headerSeen = 0;
+                    startBody(p);
+                    if (passFrom < 0 && heldError == null) {
+                        passFrom = p; // An error message too large to hold: its header was held, its body passes.
+                    } else if (passFrom < 0 && heldFill == heldError.length) {
+                        writeHeldError();
+                        passFrom = p;
                     }
                 }
-                continue;
-            }
-            int take = (int) Math.min(bodyLeft, n - p);
-            p += take;
-            bodyLeft -= take;
-            if (bodyLeft == 0) {
-                headerSeen = 0;
+            } else {
+                int take = (int) Math.min(bodyLeft, n - p);
+                p += take;
+                bodyLeft -= take;
+                if (bodyLeft == 0) {
+                    headerSeen = 0;
+                }
             }
         }
+        if (passFrom >= 0 && passFrom < n) {
+            clientOut.write(buf, passFrom, n - passFrom);
+        }
+        return true;
+    }
+
+    /** The header is complete: hold an error message's body, or count the body bytes to pass through. */
+    private void startBody(int p) throws IOException {
+        long length = (PgWire.getInt(header, 1) & 0xffffffffL) - 4;
+        if (holdsError() && length >= 0 && length <= DsqlStatements.MAX_INSPECTED_LENGTH) {
+            heldError = new byte[5 + (int) length];
+            System.arraycopy(header, 0, heldError, 0, 5);
+            heldFill = 5;
+            headerSeen = 0;
+            return;
+        }
+        if (holdsError()) {
+            clientOut.write(header, 0, 5);
+        }
+        bodyLeft = length;
+        if (bodyLeft <= 0) {
+            headerSeen = 0;
+        }
+    }
+
+    private boolean holdsError() {
+        return dsqlConflicts && header[0] == 'E';
+    }
+
+    private void writeHeldError() throws IOException {
+        byte[] rewritten = DsqlConflicts.rewrite(heldError);
+        clientOut.write(rewritten == null ? heldError : rewritten);
+        heldError = null;
+    }
+
+    private boolean atBoundary() {
+        return headerSeen == 0 && heldError == null;
     }
 
     /**
@@ -225,7 +284,7 @@ final class Relay {
             if (closed) {
                 return false;
             }
-            if (headerSeen == 0) {
+            if (atBoundary()) {
                 endWithMaxDurationError();
             } else {
                 cutOffPending = true;
