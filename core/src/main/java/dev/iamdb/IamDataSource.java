@@ -91,7 +91,8 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
     public Connection getConnection() throws SQLException {
         TokenProvider.Token token = tokens.next(loginTimeoutSeconds);
         LoginBackoff rateLimited = null;
-        for (int attempt = 1; ; attempt++) {
+        boolean renewed = false;
+        while (true) {
             try {
                 return connect(token.value());
             } catch (SQLException e) {
@@ -99,8 +100,8 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
                     if (rateLimited == null) {
                         rateLimited = new LoginBackoff(loginTimeoutSeconds);
                     }
+                    // Not a refusal of the token: the same token is tried again after the pause.
                     rateLimited.pause(e, config.host());
-                    attempt--; // Not a refusal of the token: it is not counted, and the same token is tried again.
                     continue;
                 }
                 if (!target.isLoginRejected(e)) {
@@ -108,11 +109,12 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
                 }
                 tokens.invalidate(token.value());
                 // A freshly signed token that is refused will be refused again: only a cached one earns a retry.
-                if (!token.cached() || attempt == 2) {
+                if (!token.cached() || renewed) {
                     throw rejected(e);
                 }
+                renewed = true;
+                token = tokens.next(loginTimeoutSeconds);
             }
-            token = tokens.next(loginTimeoutSeconds);
         }
     }
 
