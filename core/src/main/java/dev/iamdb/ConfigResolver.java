@@ -39,6 +39,7 @@ final class ConfigResolver {
     final Map<String, String> driverProperties = new LinkedHashMap<>();
     /** Every driver setting the user gave, in the URL or as a property, so that iamdb's defaults give way to them. */
     final Map<String, String> driverSettings = new LinkedHashMap<>();
+    private final Map<String, String> driverWrittenAs = new LinkedHashMap<>();
     final Map<String, IamConfig.Setting> poolSettings = new LinkedHashMap<>();
     private final Map<IamProperty, Object> values = new EnumMap<>(IamProperty.class);
     private final Map<IamProperty, String> writtenAs = new EnumMap<>(IamProperty.class);
@@ -70,6 +71,7 @@ final class ConfigResolver {
             connectionPort = url.port;
             fromUrl = url.iamParameters;
             driverSettings.putAll(url.driverParameters);
+            url.driverParameters.keySet().forEach(name -> driverWrittenAs.put(name, name));
         }
         for (Map.Entry<String, String> e : fromUrl.entrySet()) {
             accept(e.getKey(), new IamConfig.Setting(e.getValue(), e.getKey()));
@@ -87,7 +89,7 @@ final class ConfigResolver {
         for (String name : driverSettings.keySet()) {
             String why = driver.refusal(name);
             if (why != null) {
-                String as = b.properties.containsKey(name) ? b.properties.get(name).writtenAs() : name;
+                String as = driverWrittenAs.get(name);
                 throw new IamConfigException(as, "Driver setting " + as + " is refused: " + why + ".");
             }
         }
@@ -125,7 +127,8 @@ final class ConfigResolver {
             values.put(p, p.parse(setting.value(), as));
             writtenAs.put(p, as);
         } else if (key.startsWith(POOL_DRIVER_PREFIX)) {
-            acceptDriverProperty(key.substring(POOL_DRIVER_PREFIX.length()), setting);
+            // HikariCP hands these to the DataSource, here iamdb's: the same checks as for any other setting.
+            accept(key.substring(POOL_DRIVER_PREFIX.length()), setting);
         } else if (key.startsWith(POOL_PREFIX)) {
             String name = key.substring(POOL_PREFIX.length());
             IamPooledDataSource.checkSetting(name, setting);
@@ -137,15 +140,24 @@ final class ConfigResolver {
         }
     }
 
-    /** Drivers take text; numbers and booleans become text, anything else is refused rather than dropped. */
+    /**
+     * Drivers take text; numbers and booleans become text, anything else is refused rather than dropped. A
+     * setting also in the URL must agree with it: the driver would use the URL's, iamdb's TLS choice the other.
+     */
     private void acceptDriverProperty(String name, IamConfig.Setting setting) {
         Object v = setting.value();
         if (!(v instanceof CharSequence || v instanceof Number || v instanceof Boolean || v instanceof Character)) {
             throw new IamConfigException(setting.writtenAs(), "Driver property " + setting.writtenAs() + " has a value of type "
                     + v.getClass().getName() + ": a JDBC driver takes text, numbers or booleans.");
         }
-        driverProperties.put(name, v.toString());
-        driverSettings.put(name, v.toString());
+        String text = v.toString();
+        if (url != null && url.driverParameters.containsKey(name) && !url.driverParameters.get(name).equals(text)) {
+            throw new IamConfigException(setting.writtenAs(), "Driver setting " + name + " is set twice with different "
+                    + "values, in the URL and as " + setting.writtenAs() + "; keep one.");
+        }
+        driverProperties.put(name, text);
+        driverSettings.put(name, text);
+        driverWrittenAs.put(name, setting.writtenAs());
     }
 
     private static String shown(String key, Object value) {

@@ -177,8 +177,11 @@ public final class IamDriver implements Driver, AutoCloseable {
 
     private void release(SharedProvider shared) {
         tokenProviders.computeIfPresent(shared.key, (key, s) -> {
-            s.active--;
-            s.lastUsed = nanoTime.getAsLong();
+            // After close() the key may hold a newer provider, whose count is not this caller's to change.
+            if (s == shared) {
+                s.active--;
+                s.lastUsed = nanoTime.getAsLong();
+            }
             return s;
         });
     }

@@ -113,7 +113,11 @@ final class JdbcUrl {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq), url, writtenAs);
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (key.indexOf('%') >= 0 || key.indexOf('+') >= 0) {
+                // pgjdbc reads names as written: iamdb must not see a setting under another name than the driver does.
+                throw badUrl(url, writtenAs, "parameter names written plainly, without percent-escapes or '+'");
+            }
             if (ConfigResolver.isIamdbKey(key)) {
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1), url, writtenAs);
                 if (iam.putIfAbsent(key, value) != null) {

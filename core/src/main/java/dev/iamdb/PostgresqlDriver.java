@@ -31,10 +31,10 @@ final class PostgresqlDriver implements TargetDriver {
     }
 
     /**
-     * {@code sslmode=verify-full} always. Unless the user chose their own trust ({@code sslfactory},
-     * {@code sslrootcert}): the JDK's certificate authorities, plus Amazon RDS's for RDS endpoints. Through a
-     * tunnel, an IP address or another name, the certificate is checked against the signed host rather than
-     * the host connected to, unless the user set {@code sslhostnameverifier}.
+     * {@code sslmode=verify-full} unless the user chose a mode. Unless the user chose their own trust
+     * ({@code sslfactory}, {@code sslrootcert}): the JDK's certificate authorities, plus Amazon RDS's for RDS
+     * endpoints. The certificate is checked against the signed host rather than the host connected to (they
+     * differ through a tunnel, an IP address or another name), unless the user set {@code sslhostnameverifier}.
      */
     @Override
     public void applyDefaults(IamConfig config, Properties p) {
@@ -44,21 +44,26 @@ final class PostgresqlDriver implements TargetDriver {
             p.setProperty("sslmode", "verify-full");
         }
         // A mode that checks no certificate (require, prefer) is the user's explicit choice: no trust to impose.
-        boolean verifies = mode == null || mode.equals("verify-ca") || mode.equals("verify-full");
+        boolean verifies = mode == null || mode.equalsIgnoreCase("verify-ca") || mode.equalsIgnoreCase("verify-full");
         if (verifies && !config.userSetDriverProperty("sslfactory") && !config.userSetDriverProperty("sslrootcert")) {
             p.setProperty("sslfactory", AwsTrustSocketFactory.class.getName());
             p.setProperty(AwsTrustSocketFactory.TRUST_RDS, Boolean.toString(config.service() == IamService.RDS));
         }
-        boolean direct = Endpoint.normalise(config.host()).equals(config.signedHost());
-        if (!direct && !config.userSetDriverProperty("sslhostnameverifier")) {
+        // Also for a direct connection, where it checks the same name: whatever makes pgjdbc connect elsewhere, the
+        // certificate must still name the endpoint the token is for.
+        if (!config.userSetDriverProperty("sslhostnameverifier")) {
             p.setProperty("sslhostnameverifier", SignedHostVerifier.class.getName());
         }
     }
 
-    /** pgjdbc lets these replace the URL's host and port, which the token and TLS settings were chosen for. */
+    /**
+     * pgjdbc lets these replace the URL's host and port, which the token and TLS were chosen for: {@code PGHOST}
+     * and {@code PGPORT}, and {@code host} and {@code port}, which it reads as those in any case.
+     */
     @Override
     public String refusal(String setting) {
-        if (setting.equalsIgnoreCase("PGHOST") || setting.equalsIgnoreCase("PGPORT")) {
+        String name = setting.toUpperCase(java.util.Locale.ROOT);
+        if (name.equals("PGHOST") || name.equals("PGPORT") || name.equals("HOST") || name.equals("PORT")) {
             return "it would make pgjdbc connect to another host or port than the URL's, for which the token is signed "
                     + "and TLS is set up; put the host and port in the URL (and iamHost for the host to sign for)";
         }

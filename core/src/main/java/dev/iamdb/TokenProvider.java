@@ -336,6 +336,9 @@ public final class TokenProvider implements AutoCloseable {
                     + " s (the login timeout). Check that " + credentials.source()
                     + " can reach the services it depends on (instance metadata, STS, SSO) from this process.", "08004");
             failed(attempt, timeout);
+            // The next caller after the back-off starts a new attempt instead of joining this hung one, so that
+            // repeated hangs count as failures and the back-off keeps growing.
+            signing.compareAndSet(attempt, null);
             throw timeout;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * TLS as iamdb sets it up when the user sets nothing: the token reaches only a server that proves, with a
@@ -101,11 +103,11 @@ class TlsDefaultsTest {
     void defaultsPerEndpointKind() {
         Properties dsql = defaults("jdbc:postgresql://abc.dsql.us-east-1.on.aws:5432/postgres");
         assertThat(dsql).containsEntry("sslmode", "verify-full").containsEntry("sslfactory", AwsTrustSocketFactory.class.getName())
-                .containsEntry(AwsTrustSocketFactory.TRUST_RDS, "false").doesNotContainKey("sslhostnameverifier");
+                .containsEntry(AwsTrustSocketFactory.TRUST_RDS, "false")
+                .containsEntry("sslhostnameverifier", SignedHostVerifier.class.getName());
 
         Properties rds = defaults("jdbc:postgresql://db.cluster-c0abcdefghij.eu-west-1.rds.amazonaws.com:5432/app");
-        assertThat(rds).containsEntry("sslmode", "verify-full").containsEntry(AwsTrustSocketFactory.TRUST_RDS, "true")
-                .doesNotContainKey("sslhostnameverifier");
+        assertThat(rds).containsEntry("sslmode", "verify-full").containsEntry(AwsTrustSocketFactory.TRUST_RDS, "true");
 
         Properties proxy = defaults("jdbc:postgresql://app.proxy-c0abcdefghij.eu-west-1.rds.amazonaws.com:5432/app");
         assertThat(proxy).containsEntry(AwsTrustSocketFactory.TRUST_RDS, "true");
@@ -117,6 +119,9 @@ class TlsDefaultsTest {
         Properties own = defaults("jdbc:postgresql://127.0.0.1:15432/app?iamHost=abc.dsql.us-east-1.on.aws&sslmode=require"
                 + "&sslrootcert=/ca.pem&sslhostnameverifier=com.example.Verifier");
         assertThat(own).doesNotContainKeys("sslmode", "sslfactory", "sslhostnameverifier");
+
+        assertThat(defaults("jdbc:postgresql://abc.dsql.us-east-1.on.aws/postgres?sslmode=VERIFY-FULL"))
+                .as("pgjdbc reads sslmode without regard to case").containsEntry("sslfactory", AwsTrustSocketFactory.class.getName());
     }
 
     private static Properties defaults(String url) {
@@ -124,6 +129,25 @@ class TlsDefaultsTest {
         Properties p = new Properties();
         config.driver().applyDefaults(config, p);
         return p;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PGHOST=evil.example.com", "host=evil.example.com", "Host=evil.example.com", "port=6432", "PGPORT=6432"})
+    void noParameterMakesPgjdbcConnectElsewhere(String parameter) {
+        assertThatThrownBy(() -> IamConfig.builder().url("jdbc:postgresql://abc.dsql.us-east-1.on.aws/postgres?" + parameter)
+                .property("user", "app").build()).isInstanceOf(IamConfigException.class).hasMessageContaining("another host or port");
+    }
+
+    @Test
+    void iamdbAndPgjdbcReadTheSameSettings() {
+        assertThatThrownBy(() -> IamConfig.builder().url("jdbc:postgresql://abc.dsql.us-east-1.on.aws/postgres?ssl%6Dode=disable")
+                .property("user", "app").build()).isInstanceOf(IamConfigException.class).hasMessageContaining("written plainly");
+        assertThatThrownBy(() -> IamConfig.builder().url("jdbc:postgresql://abc.dsql.us-east-1.on.aws/postgres?sslmode=verify-ca")
+                .property("sslmode", "verify-full").property("user", "app").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("set twice");
+        assertThatThrownBy(() -> IamConfig.builder().url("jdbc:postgresql://abc.dsql.us-east-1.on.aws/postgres")
+                .property("pool.dataSource.password", "secret-value").property("user", "app").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("pool.dataSource.password").hasMessageNotContaining("secret-value");
     }
 
     @Test

@@ -106,6 +106,12 @@ class TokenProviderFaultsTest {
         // The hung attempt is not started again for every caller: the next one fails at once.
         assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class).hasMessageContaining("tries again after");
         assertThat(calls).hasValue(1);
+
+        // Past the back-off a new attempt waits its turn behind the hung call and times out too: the back-off grows.
+        clock.advance(Duration.ofSeconds(1));
+        Future<?> next = pool.submit(() -> ds.getConnection());
+        assertThatThrownBy(() -> next.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(SQLTimeoutException.class);
+        assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class).hasMessageContaining("(in 2 s)");
     }
 
     @Test

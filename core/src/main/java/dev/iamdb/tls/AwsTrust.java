@@ -23,14 +23,20 @@ import javax.net.ssl.X509TrustManager;
 final class AwsTrust {
     static final String RDS_BUNDLE = "/dev/iamdb/rds-ca-bundle.pem";
 
-    private static final SSLContext JDK = context(false);
-    private static final SSLContext JDK_AND_RDS = context(true);
-
     private AwsTrust() {
     }
 
     static SSLContext context(String trust) {
-        return Boolean.parseBoolean(trust) ? JDK_AND_RDS : JDK;
+        return Boolean.parseBoolean(trust) ? WithRds.CONTEXT : JdkOnly.CONTEXT;
+    }
+
+    /** Built on first use, so that a DSQL connection never depends on reading the RDS bundle. */
+    private static final class JdkOnly {
+        static final SSLContext CONTEXT = context(false);
+    }
+
+    private static final class WithRds {
+        static final SSLContext CONTEXT = context(true);
     }
 
     /** Built once per JVM: the JDK's trust store and the bundle do not change while it runs. */

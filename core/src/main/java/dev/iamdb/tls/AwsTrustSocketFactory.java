@@ -71,8 +71,15 @@ public final class AwsTrustSocketFactory extends SSLSocketFactory {
     /** The JDK sends no server name when the host connected to is an IP address, as it is through a tunnel. */
     private Socket withServerName(Socket socket) {
         if (signedHost != null && socket instanceof SSLSocket ssl) {
+            SNIHostName name;
+            try {
+                name = new SNIHostName(signedHost);
+            } catch (IllegalArgumentException notAHostName) {
+                // An IP address or a name SNI cannot carry: the handshake goes without, as the JDK's own would.
+                return socket;
+            }
             SSLParameters parameters = ssl.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(signedHost)));
+            parameters.setServerNames(List.of(name));
             ssl.setSSLParameters(parameters);
         }
         return socket;
