@@ -95,12 +95,12 @@ public enum IamProperty {
     }
 
     /** Whether a configuration without this property fails. */
-    public boolean required() {
+    boolean required() {
         return required;
     }
 
     /** The values accepted, for properties with a fixed set of them ({@code iamService}, booleans); else empty. */
-    public List<String> choices() {
+    List<String> choices() {
         return type.choices();
     }
 

@@ -136,7 +136,7 @@ public final class TokenProvider implements AutoCloseable {
         return reused.sum();
     }
 
-    public IamConfig config() {
+    IamConfig config() {
         return config;
     }
 
