@@ -23,7 +23,7 @@ import javax.sql.DataSource;
  *
  * <p>When the server rejects a cached token, the token is dropped and one new token is tried; a
  * second rejection is reported with what to check. When it refuses a login because too many connections are being
- * opened (Aurora DSQL's connection quotas, SQLSTATE 53400 / 53300), the login is tried again after a pause with
+ * opened (Aurora DSQL's connection rate, SQLSTATE 53400), the login is tried again after a pause with
  * jitter, until the {@link #setLoginTimeout login timeout} (30 s without one) would pass.
  */
 public final class IamDataSource extends BaseDataSource implements AutoCloseable {
@@ -89,6 +89,7 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
     /** Opens a new physical connection with a token from the cache, or a freshly signed one. */
     @Override
     public Connection getConnection() throws SQLException {
+        long start = System.nanoTime();
         TokenProvider.Token token = tokens.next(loginTimeoutSeconds);
         LoginBackoff rateLimited = null;
         boolean renewed = false;
@@ -98,7 +99,7 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
             } catch (SQLException e) {
                 if (target.isRateLimited(e)) {
                     if (rateLimited == null) {
-                        rateLimited = new LoginBackoff(loginTimeoutSeconds);
+                        rateLimited = new LoginBackoff(loginTimeoutSeconds, start);
                     }
                     // Not a refusal of the token: the same token is tried again after the pause.
                     rateLimited.pause(e, config.host());

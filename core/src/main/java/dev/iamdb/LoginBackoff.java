@@ -16,12 +16,17 @@ final class LoginBackoff {
     private static final RetryPolicy PACE = RetryPolicy.defaults().withInitialBackoff(Duration.ofMillis(50))
             .withMaxBackoff(Duration.ofSeconds(1)).withJitter(0.5);
 
-    private final long start = System.nanoTime();
+    private final long start;
     private final Duration budget;
+    private final String budgetText;
     private int refusals;
 
-    LoginBackoff(int loginTimeoutSeconds) {
+    /** {@code start} is when {@code getConnection} was called ({@link System#nanoTime()}): the budget counts from there. */
+    LoginBackoff(int loginTimeoutSeconds, long start) {
+        this.start = start;
         this.budget = loginTimeoutSeconds > 0 ? Duration.ofSeconds(loginTimeoutSeconds) : NO_TIMEOUT_BUDGET;
+        this.budgetText = loginTimeoutSeconds > 0 ? "within the login timeout of " + loginTimeoutSeconds + " s"
+                : "for up to " + NO_TIMEOUT_BUDGET.toSeconds() + " s (no login timeout is set)";
     }
 
     /**
@@ -38,7 +43,7 @@ final class LoginBackoff {
             throw new SQLException(host + " refused " + refusals + (refusals == 1 ? " login" : " logins")
                     + " because too many connections are being opened (SQLSTATE " + refused.getSQLState() + ": "
                     + refused.getMessage() + "). iamdb backed off and tried again for " + elapsed.toMillis()
-                    + " ms, within the login timeout of " + budget.toSeconds() + " s. Open fewer connections at once "
+                    + " ms, " + budgetText + ". Open fewer connections at once "
                     + "(a smaller minimumIdle, fewer instances starting together) or allow more time (the pool's "
                     + "connectionTimeout sets the login timeout).", refused.getSQLState(), refused);
         }
@@ -47,7 +52,7 @@ final class LoginBackoff {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             SQLException interrupted = new SQLException("Interrupted while waiting to log in to " + host
-                    + " again after it refused a login for its connection quota.", refused.getSQLState(), e);
+                    + " again after it refused a login for its connection rate.", "08001", e);
             interrupted.addSuppressed(refused);
             throw interrupted;
         }

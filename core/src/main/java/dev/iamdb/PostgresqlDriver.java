@@ -77,11 +77,12 @@ final class PostgresqlDriver implements TargetDriver {
         return "28000".equals(state) || "28P01".equals(state);
     }
 
-    /** 53400 configuration limit exceeded and 53300 too many connections: Aurora DSQL's connection quotas. */
+    /** 53400 configuration limit exceeded: Aurora DSQL's new-connections-per-second quota. */
     @Override
     public boolean isRateLimited(SQLException e) {
         String state = e.getSQLState();
-        return "53400".equals(state) || "53300".equals(state);
+        // 53400 only: the rate passes within a second or two. 53300 (too many connections) lasts until others close.
+        return "53400".equals(state);
     }
 
     /** pgjdbc reports TLS set-up problems (a missing root certificate file) in its own words, before any handshake. */

@@ -12,6 +12,8 @@ import java.util.Objects;
  * <p>The defaults follow the AWS Aurora DSQL connectors: 3 retries, 100 ms growing ×2 up to 5 s, jitter 0.25.
  */
 public final class RetryPolicy {
+    /** Far beyond any useful pause, and well inside what {@link Duration#toNanos()} can hold. */
+    private static final Duration LONGEST = Duration.ofHours(1);
     private static final RetryPolicy DEFAULTS = new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(5), 0.25);
 
     private final int maxRetries;
@@ -31,7 +33,12 @@ public final class RetryPolicy {
             throw new IllegalArgumentException("multiplier: " + multiplier + " must be a finite number of at least 1");
         }
         if (maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " must not be shorter than initialBackoff " + initialBackoff);
+            throw new IllegalArgumentException("initialBackoff " + initialBackoff + " is longer than maxBackoff " + maxBackoff
+                    + ": the first pause must not exceed the longest; raise maxBackoff first (withMaxBackoff), then initialBackoff.");
+        }
+        if (maxBackoff.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " must be at most " + LONGEST
+                    + ": a pause is to let a conflicting transaction finish, not to wait for hours.");
         }
         if (!(jitter >= 0.0 && jitter <= 1.0)) {
             throw new IllegalArgumentException("jitter: " + jitter + " must be from 0 to 1");
@@ -102,7 +109,9 @@ public final class RetryPolicy {
         }
         double exponential = initialBackoff.toNanos() * Math.pow(multiplier, retry - 1);
         double capped = Math.min(maxBackoff.toNanos(), exponential);
-        return Duration.ofNanos(Math.round(capped * (1 + jitter * (2 * random - 1))));
+        // A custom random source outside [0, 1) must not make a pause negative.
+        double r = Math.min(1.0, Math.max(0.0, random));
+        return Duration.ofNanos(Math.round(capped * (1 + jitter * (2 * r - 1))));
     }
 
     @Override

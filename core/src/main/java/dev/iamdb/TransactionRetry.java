@@ -115,11 +115,20 @@ public final class TransactionRetry {
                     + "of its own, and retrying only part of that would be wrong: pass a connection in auto-commit mode, "
                     + "or the DataSource.");
         }
+        T result;
         try {
-            return call(() -> once(connection, work));
-        } finally {
-            connection.setAutoCommit(true);
+            result = call(() -> once(connection, work));
+        } catch (SQLException | RuntimeException | Error e) {
+            // On a connection that broke during COMMIT this fails too; it must not replace the failure that says so.
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException | RuntimeException restore) {
+                e.addSuppressed(restore);
+            }
+            throw e;
         }
+        connection.setAutoCommit(true);
+        return result;
     }
 
     /**
@@ -146,6 +155,10 @@ public final class TransactionRetry {
                         + "again in {} ms ({} of {} retries)", attempt, conflict, pause.toMillis(), attempt, policy.maxRetries());
                 listener.retrying(attempt, conflict, pause);
                 try {
+                    // A zero pause sleeps without looking at the interrupt flag.
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException("interrupted before attempt " + (attempt + 1));
+                    }
                     sleeper.sleep(pause);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -213,7 +226,8 @@ public final class TransactionRetry {
             }
             if (t instanceof SQLException sql) {
                 String code = dsqlCode(sql.getMessage());
-                if (SERIALIZATION_FAILURE.equals(sql.getSQLState()) || code != null) {
+                // The code's text alone counts only without a SQLSTATE: a message may quote "(OC000)" as data.
+                if (SERIALIZATION_FAILURE.equals(sql.getSQLState()) || (sql.getSQLState() == null && code != null)) {
                     return code == null ? sql.getSQLState() : sql.getSQLState() + " " + code;
                 }
                 addIfPresent(next, sql.getNextException());
@@ -232,7 +246,7 @@ public final class TransactionRetry {
     private static String dsqlCode(String message) {
         if (message != null) {
             for (String code : DSQL_CONFLICT_CODES) {
-                if (message.contains(code)) {
+                if (message.contains("(" + code + ")")) {
                     return code;
                 }
             }

@@ -45,7 +45,7 @@ class LoginRateLimitTest {
                         .hasMessageContaining("connection rate limit of 1 new connections per second");
                 long millis = (System.nanoTime() - begin) / 1_000_000;
 
-                assertThat(millis).isBetween(300L, 1_500L);
+                assertThat(millis).as("gives up instead of waiting on").isLessThan(10_000L);
                 assertThat(db.decisions().stream().filter(d -> !d.accepted()).count()).isGreaterThan(1);
             }
         }

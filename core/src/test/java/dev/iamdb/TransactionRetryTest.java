@@ -55,7 +55,12 @@ class TransactionRetryTest {
         assertThatThrownBy(() -> RetryPolicy.defaults().withMaxRetries(-1)).hasMessageContaining("maxRetries: -1");
         assertThatThrownBy(() -> RetryPolicy.defaults().withMultiplier(0.5)).hasMessageContaining("multiplier: 0.5");
         assertThatThrownBy(() -> RetryPolicy.defaults().withMaxBackoff(Duration.ofMillis(10)))
-                .hasMessageContaining("maxBackoff: PT0.01S");
+                .hasMessageContaining("maxBackoff PT0.01S").hasMessageContaining("initialBackoff PT0.1S");
+        assertThatThrownBy(() -> RetryPolicy.defaults().withInitialBackoff(Duration.ofSeconds(10)))
+                .hasMessageContaining("raise maxBackoff first");
+        assertThatThrownBy(() -> RetryPolicy.defaults().withMaxBackoff(Duration.ofDays(400_000)))
+                .hasMessageContaining("must be at most PT1H");
+        assertThat(RetryPolicy.defaults().backoff(1, -3.0)).as("a random value out of range is clamped").isPositive();
     }
 
     @Test
@@ -99,6 +104,8 @@ class TransactionRetryTest {
         assertThat(TransactionRetry.isConflict(schema)).isTrue();
         assertThat(TransactionRetry.isConflict(new SQLException("duplicate key", "23505"))).isFalse();
         assertThat(TransactionRetry.isConflict(new RuntimeException("OC000 in a message that is no SQLException"))).isFalse();
+        // Text that quotes the code as data, under another SQLSTATE, is no conflict.
+        assertThat(TransactionRetry.isConflict(new SQLException("Key (code)=(OC001) already exists.", "23505"))).isFalse();
     }
 
     @Test
@@ -134,6 +141,23 @@ class TransactionRetryTest {
     }
 
     @Test
+    void anInterruptBeforeAZeroPauseEndsTheRetry() {
+        TransactionRetry noPause = retry.withSleeper(pause -> { });
+        AtomicInteger attempts = new AtomicInteger();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> noPause.call(() -> {
+                attempts.incrementAndGet();
+                throw conflict();
+            })).isInstanceOf(SQLException.class);
+            assertThat(attempts).hasValue(1);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void aConflictAtCommitRollsBackAndRunsTheWorkAgain() throws SQLException {
         FakeConnection fake = new FakeConnection(conflict());
         AtomicInteger attempts = new AtomicInteger();
@@ -161,6 +185,16 @@ class TransactionRetryTest {
         assertThat(attempts).hasValue(1);
         assertThat(fake.calls).containsExactly("setAutoCommit false", "commit", "setAutoCommit true");
         assertThat(pauses).isEmpty();
+    }
+
+    @Test
+    void aBrokenConnectionThatAlsoRefusesAutoCommitStillReportsTheUnknownOutcome() {
+        FakeConnection fake = new FakeConnection(new SQLException("An I/O error occurred while sending to the backend.", "08006"));
+        fake.closedAfterCommit = true;
+
+        assertThatThrownBy(() -> retry.inTransaction(fake.connection(), c -> 1))
+                .isInstanceOf(CommitOutcomeUnknownException.class)
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().isInstanceOf(SQLException.class));
     }
 
     @Test
@@ -199,6 +233,9 @@ class TransactionRetryTest {
         final List<String> calls = new ArrayList<>();
         SQLException firstCommit;
         boolean autoCommit = true;
+        /** As pgjdbc after the connection broke: every later call fails with 08003. */
+        boolean closedAfterCommit;
+        boolean closed;
 
         FakeConnection(SQLException firstCommit) {
             this.firstCommit = firstCommit;
@@ -207,6 +244,9 @@ class TransactionRetryTest {
         Connection connection() {
             return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
                     (proxy, method, args) -> {
+                        if (closed) {
+                            throw new SQLException("This connection has been closed.", "08003");
+                        }
                         switch (method.getName()) {
                             case "getAutoCommit":
                                 return autoCommit;
@@ -218,6 +258,7 @@ class TransactionRetryTest {
                                 calls.add("commit");
                                 SQLException failure = firstCommit;
                                 firstCommit = null;
+                                closed = closedAfterCommit;
                                 if (failure != null) {
                                     throw failure;
                                 }

@@ -89,6 +89,13 @@ public final class IamDsl {
     public static <T> T transactionResult(DSLContext dsl, TransactionRetry retry, TransactionalCallable<T> transactional) {
         Objects.requireNonNull(dsl, "dsl");
         Objects.requireNonNull(transactional, "transactional");
+        // Inside a transaction (tx.dsl()) the context holds that transaction's connection: a retry would run again in
+        // a transaction the conflict already aborted, and fail with a different error.
+        if (!(dsl.configuration().connectionProvider() instanceof DataSourceConnectionProvider)) {
+            throw new IllegalStateException("transactionResult runs a whole transaction again on a conflict, so it needs a "
+                    + "DSLContext over a DataSource (as IamDsl.create gives), outside any transaction; this one holds a "
+                    + "connection of its own, such as a transaction's (tx.dsl()).");
+        }
         return retry.call(() -> dsl.transactionResult(transactional));
     }
 

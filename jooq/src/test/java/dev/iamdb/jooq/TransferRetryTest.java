@@ -1,10 +1,12 @@
 package dev.iamdb.jooq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iamdb.IamConfig;
 import dev.iamdb.RetryPolicy;
 import dev.iamdb.TransactionRetry;
+import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.LocalIamDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -45,6 +47,16 @@ class TransferRetryTest {
     @AfterAll
     static void stop() {
         db.close();
+    }
+
+    @Test
+    void insideATransactionTheRetryIsRefusedRatherThanRunInAnAbortedOne() {
+        try (CloseableDSLContext dsl = IamDsl.create(TestkitConfigs.config(db, "admin").build())) {
+            assertThatThrownBy(() -> dsl.transaction(tx -> IamDsl.transactionResult(tx.dsl(), inner -> 1)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("outside any transaction");
+            int one = IamDsl.transactionResult(dsl, tx -> 1);
+            assertThat(one).isEqualTo(1);
+        }
     }
 
     @Test
