@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +61,9 @@ final class Gateway implements Closeable {
     private final ScheduledExecutorService scheduler;
     /** Open client connections, closed with the gateway so no session outlives it (an external backend stays up). */
     private final java.util.Set<Socket> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How long {@link #endSessions()} waits for a session caught in the middle of a backend message to end. */
+    private static final Duration SESSION_END_WAIT = Duration.ofSeconds(5);
+
     /** Sessions past login, for {@link #endSessions()}. */
     private final java.util.Set<Relay> relays = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Counts password messages as they arrive, before any check, so a test can tell none arrived. */
@@ -113,13 +118,20 @@ final class Gateway implements Closeable {
 
     /** Ends every relayed session as the maximum connection duration does; returns how many were open. */
     int endSessions() {
-        int ended = 0;
+        List<Relay> ending = new ArrayList<>();
         for (Relay relay : relays) {
             if (relay.cutOff()) {
-                ended++;
+                ending.add(relay);
             }
         }
-        return ended;
+        try {
+            for (Relay relay : ending) {
+                relay.awaitEnd(SESSION_END_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ending.size();
     }
 
     private void acceptLoop() {

@@ -279,8 +279,9 @@ public final class LocalIamDatabase implements AutoCloseable {
     /**
      * Ends every open session now, as the {@link Builder#maxConnectionDuration maximum connection duration} does:
      * the client gets {@code FATAL 57P01 … maximum connection duration … reached} between two protocol messages and
-     * the connection closes. A session in the middle of a backend message ends after that message. Lets a test
-     * show that a pool replaces connections the server ended, without waiting for the duration to pass.
+     * the connection closes. A session in the middle of a backend message ends after that message; this returns once
+     * every session has ended (waiting up to 5 s for such a message). Lets a test show that a pool replaces
+     * connections the server ended, without waiting for the duration to pass.
      *
      * @return how many sessions were open
      */

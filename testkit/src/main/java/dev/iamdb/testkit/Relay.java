@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +42,7 @@ final class Relay {
     private int heldFill;
     private boolean cutOffPending;
     private volatile boolean closed;
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     Relay(Socket clientSocket, InputStream clientIn, OutputStream clientOut, BackendLogin.Session backend,
             Duration maxDuration, DsqlStatements statements, boolean dsqlConflicts) {
@@ -310,5 +312,14 @@ final class Relay {
         closed = true;
         Gateway.closeQuietly(backend.socket());
         Gateway.closeQuietly(clientSocket);
+        ended.countDown();
+    }
+
+    /**
+     * Waits until the session has ended: a cut-off in the middle of a backend message takes effect only at the end
+     * of that message, and a test that ended sessions must not race the rest of it.
+     */
+    void awaitEnd(Duration timeout) throws InterruptedException {
+        ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 }
