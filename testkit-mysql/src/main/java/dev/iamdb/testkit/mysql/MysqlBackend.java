@@ -55,21 +55,15 @@ final class MysqlBackend implements AutoCloseable {
     }
 
     /**
-     * Initialises a data directory in {@code files} and starts MariaDB on a free loopback port with a random admin
+     * Copies an initialised data directory into {@code files} and starts MariaDB on a free loopback port with a random admin
      * password; returns when it accepts connections.
      */
     static MysqlBackend embedded(InstanceFiles files) throws IOException {
         Path base = MariaDbBinaries.baseDirectory();
         Path dir = files.path();
         Path data = dir.resolve("data");
-        boolean root = "root".equals(System.getProperty("user.name"));
-        List<String> install = new ArrayList<>(List.of(base.resolve("scripts/mariadb-install-db").toString(),
-                "--no-defaults", "--force", "--skip-name-resolve", "--skip-test-db", "--basedir=" + base,
-                "--datadir=" + data, "--innodb-log-file-size=8M"));
-        if (root) {
-            install.add("--user=root");
-        }
-        run(install, dir.resolve("install.log"));
+        MariaDbBinaries.copyDataTemplate(data);
+        boolean root = MariaDbBinaries.runsAsRoot();
 
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
@@ -129,23 +123,6 @@ final class MysqlBackend implements AutoCloseable {
         // MariaDB Connector/J, the driver this module brings, claims only jdbc:mariadb: URLs.
         String adminUrl = "jdbc:mariadb:" + jdbcUrl.substring(jdbcUrl.indexOf("//"));
         return new MysqlBackend(null, uri.getHost(), uri.getPort() < 0 ? 3306 : uri.getPort(), adminUrl, props);
-    }
-
-    private static void run(List<String> command, Path log) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            if (!p.waitFor(READY_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("mariadb-install-db did not finish in " + READY_SECONDS + " s; see " + log);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException("interrupted while initialising MariaDB", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("mariadb-install-db failed (exit " + p.exitValue() + "): " + lastLines(Files.readAllLines(log)));
-        }
     }
 
     /**
