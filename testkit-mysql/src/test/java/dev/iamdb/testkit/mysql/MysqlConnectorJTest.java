@@ -116,12 +116,19 @@ class MysqlConnectorJTest {
         }
     }
 
+    /** The SQL snippet of docs/testing.md, run through the gateway by the master user as on RDS. */
+    static final String IAM_USER_SQL = """
+            CREATE USER reporter IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS';
+            GRANT SELECT ON iamdb.* TO reporter;
+            """;
+
     @Test
     void createsIamUsersWithRdsSqlThroughTheGateway() throws SQLException {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.masterUser(), Tokens.rds(db, db.masterUser()));
                 Statement s = c.createStatement()) {
-            s.execute("CREATE USER reporter IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'");
-            s.execute("GRANT SELECT ON iamdb.* TO reporter");
+            for (String statement : IAM_USER_SQL.split(";\n")) {
+                s.execute(statement);
+            }
         }
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "reporter", Tokens.rds(db, "reporter"))) {
             assertThat(query(c, "select current_user()")).isEqualTo("reporter@%");
