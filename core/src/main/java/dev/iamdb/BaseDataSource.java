@@ -18,6 +18,11 @@ abstract class BaseDataSource implements DataSource {
     /** This object first, then what it is built on, in the order {@link #unwrap} tries them. */
     abstract List<Object> layers();
 
+    /** The configuration connections are opened with; frameworks read the target URL from it (jOOQ its dialect). */
+    public final IamConfig config() {
+        return config;
+    }
+
     /** Not supported: the user is part of the configuration and the password is always a token. */
     @Override
     public final Connection getConnection(String username, String password) throws SQLException {

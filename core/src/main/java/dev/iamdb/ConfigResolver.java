@@ -23,6 +23,7 @@ final class ConfigResolver {
     static final int MAX_EXPIRY_GAP_SECONDS = 30;
 
     JdbcUrl url;
+    private String urlWrittenAs;
     TargetDriver driver;
     String connectionHost;
     String signedHost;
@@ -60,6 +61,7 @@ final class ConfigResolver {
     }
 
     private int collect(IamConfig.Builder b) {
+        urlWrittenAs = b.urlWrittenAs;
         Map<String, String> fromUrl = Map.of();
         int connectionPort = b.port;
         connectionHost = b.host;
@@ -87,7 +89,7 @@ final class ConfigResolver {
             accept(key, e.getValue());
         }
         for (String name : driverSettings.keySet()) {
-            String why = driver.refusal(name);
+            String why = driver.refusal(name, driverSettings.get(name));
             if (why != null) {
                 String as = driverWrittenAs.get(name);
                 throw new IamConfigException(as, "Driver setting " + as + " is refused: " + why + ".");
@@ -239,6 +241,13 @@ final class ConfigResolver {
                     + "localhost, a tunnel or a CNAME, set iamHost to the endpoint the token is for (for example "
                     + "<cluster-id>.dsql.us-east-1.on.aws), or set iamService and iamRegion.");
         }
+        if (!driver.supports(service)) {
+            String why = endpoint != null && given == null ? "host '" + signedHost + "' is an " + describe(service) + " endpoint"
+                    : as(IamProperty.IAM_SERVICE) + " is '" + service.propertyValue() + "'";
+            throw new IamConfigException(given != null ? as(IamProperty.IAM_SERVICE) : urlWrittenAs, "The URL is jdbc:"
+                    + driver.subprotocol() + ": but " + why + ", which speaks PostgreSQL only: connect with a "
+                    + "jdbc:postgresql: URL (and org.postgresql:postgresql), or to an RDS or Aurora MySQL endpoint.");
+        }
         region = endpoint == null ? null : endpoint.region();
         for (IamProperty p : IamProperty.values()) {
             if (values.containsKey(p) && !p.appliesTo(service)) {
@@ -298,6 +307,14 @@ final class ConfigResolver {
             signedPort = port;
         } else {
             Integer given = value(IamProperty.IAM_DEFAULT_PORT);
+            if (given != null && connectionPort > 0 && given != connectionPort && signedHost.equals(Endpoint.normalise(connectionHost))) {
+                // Without a tunnel the endpoint listens on the URL's port: a token signed for another would be refused.
+                throw new IamConfigException(as(IamProperty.IAM_DEFAULT_PORT), "Property " + as(IamProperty.IAM_DEFAULT_PORT)
+                        + " is " + given + " but the URL connects to " + signedHost + " on port " + connectionPort
+                        + " directly: RDS checks the token against the port it listens on. Remove "
+                        + as(IamProperty.IAM_DEFAULT_PORT) + ", or set iamHost to the endpoint when connecting through a "
+                        + "tunnel or another name.");
+            }
             signedPort = given != null ? given : port;
         }
     }

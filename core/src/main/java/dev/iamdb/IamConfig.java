@@ -125,6 +125,11 @@ public final class IamConfig {
         return driverSettings.get(name);
     }
 
+    /** Every driver setting the user gave, in the URL or as properties, for drivers that read names without regard to case. */
+    Map<String, String> userDriverSettings() {
+        return driverSettings;
+    }
+
     /** Whether the user set this driver property, in the URL or as a property; iamdb's defaults then give way. */
     boolean userSetDriverProperty(String name) {
         return driverSettings.containsKey(name);

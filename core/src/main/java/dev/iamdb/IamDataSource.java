@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 /**
  * A {@link DataSource} whose every new physical connection logs in with an IAM auth token as the
  * password, through the target JDBC driver named by the configuration's URL (pgjdbc for
- * {@code jdbc:postgresql:}).
+ * {@code jdbc:postgresql:}, MySQL Connector/J for {@code jdbc:mysql:}, MariaDB Connector/J for {@code jdbc:mariadb:}).
  *
  * <p>This is not a pool: put it behind one ({@link IamPooledDataSource} does) so that tokens are
  * fetched only when the pool opens a connection. The token is never frozen into a pool's password,

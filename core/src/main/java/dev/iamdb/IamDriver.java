@@ -23,12 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JDBC driver for {@code jdbc:iamdb:postgresql://host[:port][/database][?params]}, so that anything that
- * takes a JDBC URL (HikariCP's {@code jdbcUrl}, Spring Boot's {@code spring.datasource.url}, a SQL tool) logs in
- * with IAM auth tokens through pgjdbc.
+ * The JDBC driver for {@code jdbc:iamdb:postgresql://host[:port][/database][?params]} (and {@code jdbc:iamdb:mysql:},
+ * {@code jdbc:iamdb:mariadb:}), so that anything that takes a JDBC URL (HikariCP's {@code jdbcUrl}, Spring Boot's
+ * {@code spring.datasource.url}, a SQL tool) logs in with IAM auth tokens through pgjdbc, MySQL or MariaDB Connector/J.
  *
  * <p>Every {@link IamProperty} is accepted as a URL parameter or a connection property; everything else is
- * passed to pgjdbc unchanged. The database defaults to {@code postgres}. An <em>empty</em> {@code password}
+ * passed to the target driver unchanged. For PostgreSQL the database defaults to {@code postgres}. An <em>empty</em> {@code password}
  * connection property is ignored, because some tools always send one; any other password is refused.
  *
  * <p>Connections opened through one driver instance whose settings sign the same tokens (service, action,

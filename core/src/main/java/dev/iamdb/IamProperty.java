@@ -25,7 +25,7 @@ public enum IamProperty {
     IAM_HOST("iamHost", PropertyType.HOST, null, "the connection host", Scope.ALL, false,
             "Host the token is signed for. Set it when connecting through a tunnel, PrivateLink, an IP address, "
                     + "a CNAME or a local test server."),
-    IAM_DEFAULT_PORT("iamDefaultPort", PropertyType.PORT, null, "the connection port, else 5432", Scope.RDS, false,
+    IAM_DEFAULT_PORT("iamDefaultPort", PropertyType.PORT, null, "the connection port, else 5432 (PostgreSQL) or 3306 (MySQL, MariaDB)", Scope.RDS, false,
             "Port signed into RDS tokens."),
     IAM_REGION("iamRegion", PropertyType.REGION, null, "parsed from the signed host; else AWS_REGION / profile region",
             Scope.ALL, false, "AWS region, such as us-east-1."),

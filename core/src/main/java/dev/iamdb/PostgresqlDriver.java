@@ -26,6 +26,11 @@ final class PostgresqlDriver implements TargetDriver {
     }
 
     @Override
+    public boolean supports(IamService service) {
+        return true;
+    }
+
+    @Override
     public String artifact() {
         return "org.postgresql:postgresql";
     }
@@ -61,7 +66,7 @@ final class PostgresqlDriver implements TargetDriver {
      * and {@code PGPORT}, and {@code host} and {@code port}, which it reads as those in any case.
      */
     @Override
-    public String refusal(String setting) {
+    public String refusal(String setting, String value) {
         String name = setting.toUpperCase(java.util.Locale.ROOT);
         if (name.equals("PGHOST") || name.equals("PGPORT") || name.equals("HOST") || name.equals("PORT")) {
             return "it would make pgjdbc connect to another host or port than the URL's, for which the token is signed "

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  */
 interface TargetDriver {
     /** The families iamdb logs in through, in the order their prefixes are listed in messages. */
-    List<TargetDriver> ALL = List.of(new PostgresqlDriver());
+    List<TargetDriver> ALL = List.of(new PostgresqlDriver(), new MysqlDriver(), new MariadbDriver());
 
     /** The driver for {@code jdbc:<subprotocol>:}, or {@code null}. */
     static TargetDriver forSubprotocol(String subprotocol) {
@@ -43,6 +43,9 @@ interface TargetDriver {
     /** The database a {@code jdbc:iamdb:} URL without one connects to, or {@code null} to leave it to the driver. */
     String defaultDatabase();
 
+    /** Whether the family reaches endpoints of this service: Aurora DSQL speaks only PostgreSQL's protocol. */
+    boolean supports(IamService service);
+
     /** The Maven coordinates to add when no driver on the class path takes the URL. */
     String artifact();
 
@@ -53,10 +56,10 @@ interface TargetDriver {
     void applyDefaults(IamConfig config, Properties properties);
 
     /**
-     * Why a driver setting (a property or URL parameter, by name) is refused, or {@code null} when it is
-     * accepted: some would undo what the token and TLS were chosen for.
+     * Why a driver setting (a property or URL parameter, by name, with its value) is refused, or {@code null} when it
+     * is accepted: some would undo what the token and TLS were chosen for.
      */
-    String refusal(String setting);
+    String refusal(String setting, String value);
 
     /** Whether the server refused the login (a wrong, expired or unauthorised token). */
     boolean isLoginRejected(SQLException e);

@@ -3,6 +3,7 @@ package dev.iamdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iamdb.tls.AwsTrustStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -295,7 +296,73 @@ class IamConfigTest {
                 .isInstanceOf(IamConfigException.class).hasMessageContaining("user appears more than once");
         assertThatThrownBy(() -> builder().url("jdbc:postgresql://admin:Hunter2Secret@" + DSQL + "/postgres").build())
                 .isInstanceOf(IamConfigException.class).hasMessageNotContaining("Hunter2Secret").hasMessageNotContaining("hunter2secret");
-        assertThatThrownBy(() -> builder().url("jdbc:mysql://" + RDS + ":3306/app").property("user", "u").build())
-                .isInstanceOf(IamConfigException.class).hasMessageContaining("jdbc:postgresql:");
+        assertThatThrownBy(() -> builder().url("jdbc:sqlserver://" + RDS + ":1433/app").property("user", "u").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("jdbc:postgresql:, jdbc:mysql:, jdbc:mariadb:");
+    }
+
+    @Test
+    void aMysqlUrlIsRefusedForAnAuroraDsqlHost() {
+        assertThatThrownBy(() -> builder().url("jdbc:mysql://" + DSQL + "/app").property("user", "app").build())
+                .isInstanceOf(IamConfigException.class)
+                .hasMessage("The URL is jdbc:mysql: but host '" + DSQL + "' is an Aurora DSQL endpoint, which speaks PostgreSQL "
+                        + "only: connect with a jdbc:postgresql: URL (and org.postgresql:postgresql), or to an RDS or Aurora "
+                        + "MySQL endpoint.")
+                .extracting(e -> ((IamConfigException) e).property()).isEqualTo("url");
+        assertThatThrownBy(() -> builder().url("jdbc:mariadb://127.0.0.1/app").property("user", "app").property("iamHost", "x.example")
+                .property("iamService", "dsql").property("iamRegion", "us-east-1").build())
+                .hasMessageContaining("iamService is 'dsql', which speaks PostgreSQL only");
+    }
+
+    @Test
+    void plainTextIsRefusedForMysqlAndMariadb() {
+        for (String[] c : new String[][] {{"mysql", "sslMode", "DISABLED"}, {"mysql", "sslmode", "preferred"},
+                {"mysql", "useSSL", "false"}, {"mariadb", "sslMode", "disable"}, {"mariadb", "useSsl", "false"}}) {
+            assertThatThrownBy(() -> builder().url("jdbc:" + c[0] + "://" + RDS + "/app?" + c[1] + "=" + c[2]).property("user", "app").build())
+                    .as(String.join(" ", c))
+                    .hasMessage("Driver setting " + c[1] + " is refused: with " + c[1] + "=" + c[2] + " the IAM token is sent "
+                            + "with mysql_clear_password, as it is, and is a bearer credential for 15 minutes: it must travel "
+                            + "over TLS only. Remove the setting (iamdb then verifies the server's certificate), or choose a "
+                            + "mode that encrypts.");
+        }
+        assertThatThrownBy(() -> builder().url("jdbc:mariadb://" + RDS + "/app").property("user", "app")
+                .property("credentialType", "AWS-IAM").build())
+                .hasMessageContaining("Driver setting credentialType is refused: it would make MariaDB Connector/J log in with "
+                        + "another password than iamdb's token");
+        // Encrypted without a certificate check is the user's explicit choice, as sslmode=require is for PostgreSQL.
+        assertThat(builder().url("jdbc:mysql://" + RDS + "/app?sslMode=REQUIRED").property("user", "app").build()).isNotNull();
+    }
+
+    @Test
+    void mysqlTlsDefaultsGiveWayToTheUsersOwn() {
+        Properties cj = defaults("jdbc:mysql://" + RDS + "/app");
+        assertThat(cj).containsEntry("sslMode", "VERIFY_IDENTITY").containsEntry("trustCertificateKeyStoreType", "PKCS12")
+                .containsEntry("trustCertificateKeyStoreUrl", AwsTrustStore.path().toUri().toString());
+        Properties mariadb = defaults("jdbc:mariadb://" + RDS + "/app");
+        assertThat(mariadb).containsEntry("sslMode", "verify-full").containsEntry("trustStoreType", "PKCS12")
+                .containsEntry("trustStore", AwsTrustStore.path().toUri().toString());
+        assertThat(defaults("jdbc:mysql://" + RDS + "/app?sslmode=VERIFY_CA&TrustCertificateKeyStoreUrl=file:/mine.p12"))
+                .doesNotContainKeys("sslMode", "trustCertificateKeyStoreUrl");
+        assertThat(defaults("jdbc:mariadb://" + RDS + "/app?serverSslCert=/mine.pem")).containsEntry("sslMode", "verify-full")
+                .doesNotContainKey("trustStore");
+        assertThat(defaults("jdbc:mysql://" + RDS + "/app?sslMode=REQUIRED")).doesNotContainKeys("sslMode", "trustCertificateKeyStoreUrl");
+    }
+
+    private static Properties defaults(String url) {
+        IamConfig config = builder().url(url).property("user", "app").build();
+        Properties p = new Properties();
+        config.driver().applyDefaults(config, p);
+        return p;
+    }
+
+    @Test
+    void anIamDefaultPortOtherThanTheUrlsIsRefusedWithoutATunnel() {
+        assertThatThrownBy(() -> builder().url("jdbc:mysql://" + RDS + ":3307/app").property("user", "app")
+                .property("iamDefaultPort", "3306").build())
+                .hasMessage("Property iamDefaultPort is 3306 but the URL connects to " + RDS + " on port 3307 directly: RDS "
+                        + "checks the token against the port it listens on. Remove iamDefaultPort, or set iamHost to the "
+                        + "endpoint when connecting through a tunnel or another name.");
+        assertThat(builder().url("jdbc:mysql://127.0.0.1:13306/app").property("user", "app").property("iamHost", RDS)
+                .property("iamDefaultPort", "3306").build().signedPort()).isEqualTo(3306);
+        assertThat(builder().url("jdbc:mariadb://" + RDS + "/app").property("user", "app").build().signedPort()).isEqualTo(3306);
     }
 }

@@ -88,6 +88,20 @@ class TokenSignerTest {
         assertThat(ours).isEqualTo(theirs);
     }
 
+    /** A MySQL URL without a port signs 3306, as RDS for MySQL listens and as the SDK signs it. */
+    @Test
+    void aMysqlUrlMatchesRdsUtilitiesForPort3306() {
+        RdsUtilities utilities = RdsUtilities.builder().region(Region.EU_WEST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"))).build();
+        String host = "mydb.c0abcdefghij.eu-west-1.rds.amazonaws.com";
+        String theirs = utilities.generateAuthenticationToken(b -> b.hostname(host).port(3306).username("app_user"));
+        for (String url : new String[] {"jdbc:mysql://" + host + "/app", "jdbc:iamdb:mariadb://" + host}) {
+            IamConfig config = IamConfig.builder().url(url).property("user", "app_user").build();
+            assertThat(new TokenSigner(config).sign(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"), stampOf(theirs)))
+                    .as(url).isEqualTo(theirs);
+        }
+    }
+
     private static Instant stampOf(String token) {
         String date = token.replaceAll(".*X-Amz-Date=(\\d{8}T\\d{6}Z).*", "$1");
         return Instant.parse(date.substring(0, 4) + "-" + date.substring(4, 6) + "-" + date.substring(6, 11) + ":"

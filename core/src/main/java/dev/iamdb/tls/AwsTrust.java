@@ -51,7 +51,14 @@ final class AwsTrust {
     }
 
     static X509TrustManager trustManager(boolean withRds) throws GeneralSecurityException {
-        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(anchors(withRds));
+        return (X509TrustManager) factory.getTrustManagers()[0];
+    }
+
+    /** The trusted certificates as a PKCS12 store, which is also what {@link AwsTrustStore} writes for drivers that read files. */
+    static KeyStore anchors(boolean withRds) throws GeneralSecurityException {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
         try {
             anchors.load(null, null);
         } catch (IOException e) {
@@ -66,9 +73,7 @@ final class AwsTrust {
                 anchors.setCertificateEntry("rds-" + n++, rds);
             }
         }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(anchors);
-        return (X509TrustManager) factory.getTrustManagers()[0];
+        return anchors;
     }
 
     private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {

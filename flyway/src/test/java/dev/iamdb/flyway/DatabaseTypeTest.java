@@ -16,4 +16,17 @@ class DatabaseTypeTest {
         assertThat(type.handlesJDBCUrl(url)).isTrue();
         assertThat(type.handlesJDBCUrl("jdbc:postgresql://abc.dsql.us-east-1.on.aws/postgres")).isFalse();
     }
+
+    @Test
+    void claimsIamdbMysqlAndMariadbUrlsOnly() {
+        IamMySQLDatabaseType mysql = new IamMySQLDatabaseType();
+        IamMariaDBDatabaseType mariadb = new IamMariaDBDatabaseType();
+        assertThat(mysql.handlesJDBCUrl("JDBC:IAMDB:MySQL://mydb.abc123.us-east-1.rds.amazonaws.com/app")).isTrue();
+        assertThat(mariadb.handlesJDBCUrl("jdbc:iamdb:mariadb://mydb.abc123.us-east-1.rds.amazonaws.com/app")).isTrue();
+        assertThat(mysql.handlesJDBCUrl("jdbc:iamdb:mariadb://h/app")).isFalse();
+        assertThat(mariadb.handlesJDBCUrl("jdbc:iamdb:mysql://h/app")).isFalse();
+        assertThat(mysql.handlesJDBCUrl("jdbc:mysql://h/app")).isFalse();
+        assertThat(mysql.getDriverClass("jdbc:iamdb:mysql://h/app", getClass().getClassLoader())).isEqualTo(IamDriver.class.getName());
+        assertThat(mariadb.getDriverClass("jdbc:iamdb:mariadb://h/app", getClass().getClassLoader())).isEqualTo(IamDriver.class.getName());
+    }
 }

@@ -17,10 +17,12 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.DataSourceConnectionProvider;
 import org.jooq.impl.DefaultConfiguration;
 import org.jooq.impl.DefaultTransactionProvider;
+import org.jooq.tools.jdbc.JDBCUtils;
 
 /**
- * Creates jOOQ {@link DSLContext}s whose connections log in with IAM auth tokens, in the
- * {@link SQLDialect#POSTGRES} dialect and with transactions that work on Aurora DSQL.
+ * Creates jOOQ {@link DSLContext}s whose connections log in with IAM auth tokens, in the dialect of the JDBC URL
+ * ({@link SQLDialect#POSTGRES}, {@link SQLDialect#MYSQL} or {@link SQLDialect#MARIADB}, as jOOQ reads it) and with
+ * transactions that work on Aurora DSQL.
  *
  * <p>Connections come through jOOQ's own {@link DataSourceConnectionProvider} from an
  * {@link IamPooledDataSource}, where every new physical connection gets a current token; reach it with
@@ -55,7 +57,7 @@ public final class IamDsl {
     /** A context over a new pool with the configuration's {@code pool.*} settings; close it to close the pool. */
     public static CloseableDSLContext create(IamConfig config) {
         IamPooledDataSource pool = new IamPooledDataSource(config);
-        return new IamDslContext(configuration(pool), pool);
+        return new IamDslContext(configuration(pool, config), pool);
     }
 
     /**
@@ -71,7 +73,14 @@ public final class IamDsl {
                     + " does not log in with IAM tokens: pass an IamPooledDataSource, or a pool whose DataSource is an "
                     + "IamDataSource (isWrapperFor(IamDataSource.class) must be true).");
         }
-        return DSL.using(configuration(dataSource));
+        IamConfig config;
+        try {
+            config = dataSource.unwrap(IamDataSource.class).config();
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("DataSource " + dataSource.getClass().getName() + " says it wraps an "
+                    + "IamDataSource but does not unwrap to one: " + e.getMessage(), e);
+        }
+        return DSL.using(configuration(dataSource, config));
     }
 
     /**
@@ -107,12 +116,12 @@ public final class IamDsl {
         }
     }
 
-    private static DefaultConfiguration configuration(DataSource dataSource) {
+    private static DefaultConfiguration configuration(DataSource dataSource, IamConfig config) {
         DataSourceConnectionProvider connections = new DataSourceConnectionProvider(dataSource);
         DefaultConfiguration configuration = new DefaultConfiguration();
         // The bean setters, not the set(…) overloads: resolving those makes javac read jOOQ's JAXB-annotated
         // Settings and warn wherever JAXB (optional for jOOQ) is not on the class path.
-        configuration.setSQLDialect(SQLDialect.POSTGRES);
+        configuration.setSQLDialect(JDBCUtils.dialect(config.url()));
         configuration.setConnectionProvider(connections);
         // nested = false: jOOQ's default sets a SAVEPOINT for each nested transaction, which Aurora DSQL rejects.
         configuration.setTransactionProvider(new DefaultTransactionProvider(connections, false));

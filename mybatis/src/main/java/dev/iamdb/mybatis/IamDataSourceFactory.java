@@ -40,10 +40,11 @@ public class IamDataSourceFactory implements DataSourceFactory {
 
     /** Settings of MyBatis' UNPOOLED and POOLED data sources that this factory replaces, with what to use instead. */
     private static final Map<String, String> MYBATIS_SETTINGS = Map.ofEntries(
-            Map.entry("driver", "iamdb connects through the JDBC driver that accepts the url (pgjdbc for jdbc:postgresql:); remove it"),
+            // No driver list here: core decides from the url which target driver to use, and keeps that list to itself.
+            Map.entry("driver", "iamdb connects through the JDBC driver on the class path that accepts the url; remove it"),
             Map.entry("autoCommit", "use pool.autoCommit"),
             Map.entry("defaultTransactionIsolationLevel", "use pool.transactionIsolation, such as TRANSACTION_READ_COMMITTED"),
-            Map.entry("defaultNetworkTimeout", "use the driver's setting, such as driver.socketTimeout (seconds) for pgjdbc"),
+            Map.entry("defaultNetworkTimeout", "use the driver's own setting, such as driver.socketTimeout"),
             Map.entry("poolMaximumActiveConnections", "use pool.maximumPoolSize"),
             Map.entry("poolMaximumIdleConnections", "use pool.minimumIdle and pool.idleTimeout"),
             Map.entry("poolMaximumCheckoutTime", "HikariCP never takes a connection back from its borrower; "

@@ -49,9 +49,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The testkit's certificate authority and the gateway's server certificates, so that clients verify the
  * gateway with {@code sslmode=verify-full} exactly as they verify AWS. The CA is throw-away unless kept in
- * a directory; server certificates are minted per start.
+ * a directory; server certificates are minted per start. Public for the MySQL gateway of
+ * {@code iamdb-testkit-mysql}, whose clients verify it the same way. Test use only.
  */
-final class CertificateAuthority {
+public final class CertificateAuthority {
 
     static final String CERTIFICATE_FILE = "ca.pem";
     static final String KEY_FILE = "ca-key.pem";
@@ -72,7 +73,7 @@ final class CertificateAuthority {
     }
 
     /** A new CA whose certificate is written to {@code pemFile}; its key lives only in memory. */
-    static CertificateAuthority mint(Path pemFile) throws IOException {
+    public static CertificateAuthority mint(Path pemFile) throws IOException {
         KeyPair keys = generateKeys();
         X509Certificate cert = caCertificate(keys);
         writeAtomically(pemFile, pem(cert), "rw-r--r--");
@@ -83,7 +84,7 @@ final class CertificateAuthority {
      * The CA kept in {@code directory} ({@value #CERTIFICATE_FILE} and {@value #KEY_FILE}), created there on first
      * use, so that clients trusting it keep working when the server restarts.
      */
-    static CertificateAuthority loadOrCreate(Path directory) throws IOException {
+    public static CertificateAuthority loadOrCreate(Path directory) throws IOException {
         Files.createDirectories(directory);
         Path certFile = directory.resolve(CERTIFICATE_FILE);
         Path keyFile = directory.resolve(KEY_FILE);
@@ -165,15 +166,20 @@ final class CertificateAuthority {
     }
 
     /** The CA certificate. */
-    X509Certificate certificate() {
+    public X509Certificate certificate() {
         return certificate;
+    }
+
+    /** The CA certificate's PEM file, for clients' trust settings. */
+    public Path pemFile() {
+        return pemFile;
     }
 
     /**
      * A server TLS context with a new certificate for {@code names} (IPv4 literals become IP address entries),
      * issued by this CA, or self-signed so that no client trusting this CA accepts it.
      */
-    SSLContext serverContext(List<String> names, boolean selfSigned) throws IOException {
+    public SSLContext serverContext(List<String> names, boolean selfSigned) throws IOException {
         try {
             KeyPair serverKeys = generateKeys();
             Instant now = Instant.now();

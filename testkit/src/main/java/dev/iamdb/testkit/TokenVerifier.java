@@ -16,9 +16,10 @@ import java.util.Map;
 /**
  * Checks an IAM auth token the way Aurora DSQL or RDS would: signature by a known identity, credential
  * scope (service, region), signed host and port, validity window and action. Role checks that need the
- * database are left to {@link RoleDirectory}.
+ * database are left to {@link RoleDirectory}. Public for the MySQL gateway of {@code iamdb-testkit-mysql}, which
+ * checks RDS tokens the same way.
  */
-final class TokenVerifier {
+public final class TokenVerifier {
 
     /** Clock skew tolerated in either direction, as AWS tolerates a few seconds. */
     static final Duration SKEW = Duration.ofSeconds(5);
@@ -34,7 +35,11 @@ final class TokenVerifier {
     private final Map<String, Identity> identitiesByAccessKey;
     private final Clock clock;
 
-    TokenVerifier(Service service, String endpoint, int endpointPort, String region, List<Identity> identities,
+    /**
+     * A verifier for tokens signed for {@code endpoint} (and, for RDS, {@code endpointPort}; 443 is signed without a
+     * port) in {@code region} by one of {@code identities}, valid at {@code clock}'s time.
+     */
+    public TokenVerifier(Service service, String endpoint, int endpointPort, String region, List<Identity> identities,
             Clock clock) {
         this.service = service;
         this.endpoint = endpoint;
@@ -46,7 +51,7 @@ final class TokenVerifier {
     }
 
     /** The access key id of a token, for the decision log, or null when it cannot be read. */
-    static String accessKeyIdOf(String token) {
+    public static String accessKeyIdOf(String token) {
         try {
             String credential = AuthToken.parse(token).params.get("X-Amz-Credential");
             int slash = credential == null ? -1 : credential.indexOf('/');
@@ -57,7 +62,7 @@ final class TokenVerifier {
     }
 
     /** Returns the identity that signed {@code token} if it lets {@code user} log in, else throws with the reason. */
-    Identity verify(String token, String user) throws LoginRejected {
+    public Identity verify(String token, String user) throws LoginRejected {
         AuthToken t = AuthToken.parse(token);
         if (!SigV4.ALGORITHM.equals(t.require("X-Amz-Algorithm"))) {
             throw new LoginRejected("unsupported X-Amz-Algorithm; expected " + SigV4.ALGORITHM);
