@@ -58,6 +58,10 @@ final class Backend implements AutoCloseable {
     }
 
     /** Starts PostgreSQL on {@code dataDirectory}, which it creates and deletes again on close. */
+    /** The {@link InstanceDirectory} root of PostgreSQL testkits, and the data directory inside an instance's. */
+    static final String INSTANCE_ROOT = "iamdb-testkit";
+    static final String POSTGRES_DATA = "pgdata";
+
     static Backend embedded(Path dataDirectory) throws IOException {
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
@@ -161,6 +165,11 @@ final class Backend implements AutoCloseable {
      * The running postmaster of the PostgreSQL data directory {@code data}, from its {@code postmaster.pid}. Guards
      * against a reused process id: the process must be a postgres, and run on {@code data} where that shows.
      */
+    /** The postmaster still running on an instance directory's data, for {@link InstanceDirectory}'s reaping. */
+    static Optional<ProcessHandle> postmasterIn(Path instanceDirectory) throws IOException {
+        return postmaster(instanceDirectory.resolve(POSTGRES_DATA));
+    }
+
     static Optional<ProcessHandle> postmaster(Path data) throws IOException {
         List<String> lines;
         try {

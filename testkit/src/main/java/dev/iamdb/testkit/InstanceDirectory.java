@@ -24,43 +24,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance's working files (the embedded PostgreSQL's data, a throw-away CA file) in a directory under a
- * per-user root in {@code java.io.tmpdir}, next to an owner file naming the JVM that uses it.
+ * One instance's working files (a database server's data, a throw-away CA file) in a directory under a per-user
+ * root in {@code java.io.tmpdir}, next to an owner file naming the JVM that uses it. The PostgreSQL and the MySQL
+ * testkits both keep their instances this way.
  *
- * <p>The embedded PostgreSQL runs as a daemon that outlives a JVM killed with SIGKILL, which gets no chance to
- * stop it. Each start therefore reaps what dead JVMs left behind: for every owner file whose process is gone
- * it stops the postmaster recorded in that directory's {@code postmaster.pid} and deletes the directory.
+ * <p>An embedded database server runs as a daemon that outlives a JVM killed with SIGKILL, which gets no chance to
+ * stop it. Each start therefore reaps what dead JVMs left behind: for every owner file whose process is gone it
+ * stops the server still running in that directory and deletes the directory.
  */
-final class InstanceDirectory implements Closeable {
+public final class InstanceDirectory implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InstanceDirectory.class);
     static final String OWNER_SUFFIX = ".owner";
-    static final String POSTGRES_DATA = "pgdata";
-    private static final long POSTMASTER_STOP_SECONDS = 10;
+    private static final long STOP_SECONDS = 15;
 
     private final Path directory;
     private final Path owner;
+    private final Server server;
 
-    private InstanceDirectory(Path directory, Path owner) {
+    /** Finds the server still running with its files in an instance directory, if any. */
+    @FunctionalInterface
+    public interface Server {
+        Optional<ProcessHandle> in(Path instanceDirectory) throws IOException;
+    }
+
+    private InstanceDirectory(Path directory, Path owner, Server server) {
         this.directory = directory;
         this.owner = owner;
+        this.server = server;
     }
 
-    /** The root all instances of this user share. */
-    static Path root() {
+    /** The root that all instances of this user with this {@code name} share, created owner-only if missing. */
+    public static Path root(String name) throws IOException {
         String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return Path.of(System.getProperty("java.io.tmpdir"), "iamdb-testkit-" + user);
-    }
-
-    /** Reaps the leftovers of dead JVMs, then creates a new instance directory owned by this JVM. */
-    static InstanceDirectory create() throws IOException {
-        Path root = root();
+        Path root = Path.of(System.getProperty("java.io.tmpdir"), name + "-" + user);
         try {
             Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
             Files.createDirectories(root);
         }
-        reapOrphans(root);
+        return root;
+    }
+
+    /** Reaps the leftovers of dead JVMs under the root {@code name}, then creates a directory owned by this JVM. */
+    public static InstanceDirectory create(String name, Server server) throws IOException {
+        Path root = root(name);
+        reapOrphans(root, server);
         String id = UUID.randomUUID().toString();
         Path owner = root.resolve(id + OWNER_SUFFIX);
         // The owner file comes first and complete (renamed into place), so a reaper never finds a directory
@@ -73,19 +82,14 @@ final class InstanceDirectory implements Closeable {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, owner);
         }
-        return new InstanceDirectory(Files.createDirectory(root.resolve(id)), owner);
+        return new InstanceDirectory(Files.createDirectory(root.resolve(id)), owner, server);
     }
 
-    Path path() {
+    public Path path() {
         return directory;
     }
 
-    /** Where the embedded PostgreSQL keeps its data; created by PostgreSQL's initdb. */
-    Path postgresData() {
-        return directory.resolve(POSTGRES_DATA);
-    }
-
-    static void reapOrphans(Path root) throws IOException {
+    static void reapOrphans(Path root, Server server) throws IOException {
         try (DirectoryStream<Path> owners = Files.newDirectoryStream(root, "*" + OWNER_SUFFIX)) {
             for (Path owner : owners) {
                 try {
@@ -95,7 +99,7 @@ final class InstanceDirectory implements Closeable {
                     }
                     String name = owner.getFileName().toString();
                     Path dir = root.resolve(name.substring(0, name.length() - OWNER_SUFFIX.length()));
-                    stopPostmaster(dir.resolve(POSTGRES_DATA));
+                    server.in(dir).ifPresent(InstanceDirectory::stop);
                     deleteRecursively(dir);
                     Files.deleteIfExists(owner);
                     LOG.info("removed {}, left behind by a process that no longer runs", dir);
@@ -119,25 +123,21 @@ final class InstanceDirectory implements Closeable {
     }
 
     /**
-     * Stops the postmaster still running on {@code data}: SIGTERM (a smart shutdown, which finds no sessions left
-     * since their client died), SIGKILL if that takes too long.
+     * Stops a server: SIGTERM (a clean shutdown, which finds no sessions left since their client died), SIGKILL if
+     * that takes too long. Returns whether the process is gone.
      */
-    private static void stopPostmaster(Path data) throws IOException {
-        Optional<ProcessHandle> postmaster = Backend.postmaster(data);
-        if (postmaster.isEmpty()) {
-            return;
-        }
-        ProcessHandle p = postmaster.get();
+    public static boolean stop(ProcessHandle p) {
         p.destroy();
-        if (!exited(p)) {
-            p.destroyForcibly();
-            exited(p);
+        if (exited(p)) {
+            return true;
         }
+        p.destroyForcibly();
+        return exited(p);
     }
 
     private static boolean exited(ProcessHandle p) {
         try {
-            p.onExit().get(POSTMASTER_STOP_SECONDS, TimeUnit.SECONDS);
+            p.onExit().get(STOP_SECONDS, TimeUnit.SECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
@@ -149,8 +149,11 @@ final class InstanceDirectory implements Closeable {
         }
     }
 
-    /** Tolerates files that vanish meanwhile: the embedded server's own shutdown hook may be deleting its data too. */
-    private static void deleteRecursively(Path dir) throws IOException {
+    /** Tolerates files that vanish meanwhile: an embedded server's own shutdown hook may be deleting its data too. */
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
@@ -178,11 +181,14 @@ final class InstanceDirectory implements Closeable {
     }
 
     /**
-     * Deletes the directory, then its owner file. Should the directory survive (a server that would not stop), the
-     * owner file stays too, so that the next start finishes the job.
+     * Deletes the directory, then its owner file. Should the server still run (it would not stop), both stay, so
+     * that the next start finishes the job.
      */
     @Override
     public void close() throws IOException {
+        if (server.in(directory).isPresent()) {
+            return;
+        }
         deleteRecursively(directory);
         Files.deleteIfExists(owner);
     }

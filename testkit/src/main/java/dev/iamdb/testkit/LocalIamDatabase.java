@@ -95,7 +95,7 @@ public final class LocalIamDatabase implements AutoCloseable {
         InstanceDirectory dir = null;
         Backend started = null;
         try {
-            dir = InstanceDirectory.create();
+            dir = InstanceDirectory.create(Backend.INSTANCE_ROOT, Backend::postmasterIn);
             CertificateAuthority ca = null;
             SSLContext tls = null;
             if (b.tls) {
@@ -106,7 +106,7 @@ public final class LocalIamDatabase implements AutoCloseable {
             }
             this.certificates = ca;
             started = b.backendUrl != null ? Backend.external(b.backendUrl, b.backendUser, b.backendPassword)
-                    : Backend.embedded(dir.postgresData());
+                    : Backend.embedded(dir.path().resolve(Backend.POSTGRES_DATA));
             this.roleDirectory = new RoleDirectory(service, started);
             roleDirectory.setUp(masterUser, identity().principalArn());
             for (String role : b.roles) {

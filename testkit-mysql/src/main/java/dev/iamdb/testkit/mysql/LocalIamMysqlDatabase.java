@@ -3,6 +3,7 @@ package dev.iamdb.testkit.mysql;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.CertificateAuthority;
 import dev.iamdb.testkit.Identity;
+import dev.iamdb.testkit.InstanceDirectory;
 import dev.iamdb.testkit.ManualClock;
 import dev.iamdb.testkit.Service;
 import dev.iamdb.testkit.TokenVerifier;
@@ -69,7 +70,7 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
     private final List<Identity> identities;
     private final String masterUser;
     private final List<String> users;
-    private final InstanceFiles files;
+    private final InstanceDirectory files;
     private final MysqlBackend backend;
     private final IamUsers iamUsers = new IamUsers();
     private final CertificateAuthority certificates;
@@ -95,10 +96,10 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
         b.users.stream().filter(u -> !allUsers.contains(u)).forEach(allUsers::add);
         this.users = List.copyOf(allUsers);
         ServerSocket listener = MysqlGateway.listen(b.port);
-        InstanceFiles dir = null;
+        InstanceDirectory dir = null;
         MysqlBackend started = null;
         try {
-            dir = InstanceFiles.create();
+            dir = InstanceDirectory.create(MysqlBackend.INSTANCE_ROOT, MysqlBackend::mariadbdIn);
             this.certificates = b.caDirectory != null ? CertificateAuthority.loadOrCreate(b.caDirectory)
                     : CertificateAuthority.mint(dir.path().resolve("ca.pem"));
             SSLContext tls = certificates.serverContext(List.of(host(), "localhost", endpoint), false);

@@ -1,5 +1,6 @@
 package dev.iamdb.testkit.mysql;
 
+import dev.iamdb.testkit.InstanceDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,7 +75,7 @@ final class MariaDbBinaries {
      * keeps a second channel of this JVM from releasing the file lock, which serialises other JVMs, when it closes.
      */
     private static Path once(String name, Build build) throws IOException {
-        Path root = InstanceFiles.root();
+        Path root = InstanceDirectory.root(MysqlBackend.INSTANCE_ROOT);
         Path done = root.resolve(name);
         if (Files.exists(done.resolve(COMPLETE_MARKER))) {
             return done;
@@ -89,10 +90,10 @@ final class MariaDbBinaries {
                 try {
                     build.into(temp);
                     Files.createFile(temp.resolve(COMPLETE_MARKER));
-                    InstanceFiles.deleteRecursively(done);
+                    InstanceDirectory.deleteRecursively(done);
                     Files.move(temp, done, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
-                    InstanceFiles.deleteRecursively(temp);
+                    InstanceDirectory.deleteRecursively(temp);
                 }
                 return done;
             }

@@ -1,5 +1,6 @@
 package dev.iamdb.testkit.mysql;
 
+import dev.iamdb.testkit.InstanceDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * TCP; the testkit administers it over JDBC with MariaDB Connector/J.
  */
 final class MysqlBackend implements AutoCloseable {
+    /** The {@link InstanceDirectory} root of MySQL testkits (the binaries are unpacked there too). */
+    static final String INSTANCE_ROOT = "iamdb-testkit-mysql";
+    static final String PID_FILE = "mariadbd.pid";
 
     private static final Logger LOG = LoggerFactory.getLogger(MysqlBackend.class);
     private static final String ADMIN_USER = "iamdb_admin";
@@ -58,7 +64,7 @@ final class MysqlBackend implements AutoCloseable {
      * Copies an initialised data directory into {@code files} and starts MariaDB on a free loopback port with a random admin
      * password; returns when it accepts connections.
      */
-    static MysqlBackend embedded(InstanceFiles files) throws IOException {
+    static MysqlBackend embedded(InstanceDirectory files) throws IOException {
         Path base = MariaDbBinaries.baseDirectory();
         Path dir = files.path();
         Path data = dir.resolve("data");
@@ -78,7 +84,7 @@ final class MysqlBackend implements AutoCloseable {
                 int port = freePort();
                 List<String> command = new ArrayList<>(List.of(base.resolve("bin/mariadbd").toString(), "--no-defaults",
                         "--basedir=" + base, "--datadir=" + data, "--bind-address=127.0.0.1", "--port=" + port,
-                        "--socket=" + dir.resolve("mariadbd.sock"), "--pid-file=" + dir.resolve(InstanceFiles.PID_FILE),
+                        "--socket=" + dir.resolve("mariadbd.sock"), "--pid-file=" + dir.resolve(PID_FILE),
                         "--init-file=" + init, "--skip-name-resolve",
                         // The gateway reaches it over loopback without TLS; generating a certificate costs a second.
                         "--skip-ssl",
@@ -98,7 +104,7 @@ final class MysqlBackend implements AutoCloseable {
                     props.setProperty("password", password);
                     return new MysqlBackend(process, "127.0.0.1", port, "jdbc:mariadb://127.0.0.1:" + port + "/", props);
                 }
-                InstanceFiles.stop(process.toHandle());
+                InstanceDirectory.stop(process.toHandle());
                 // Another process may take the free port between our probe and the server's bind.
                 if (!failure.contains("Address already in use") || attempt == START_ATTEMPTS) {
                     throw new IOException("MariaDB did not start: " + failure);
@@ -187,11 +193,29 @@ final class MysqlBackend implements AutoCloseable {
         return DriverManager.getConnection(adminUrl, adminProperties);
     }
 
+    /**
+     * The running server of instance directory {@code dir}, for {@link InstanceDirectory}'s reaping; the command name
+     * guards against a reused process id.
+     */
+    static Optional<ProcessHandle> mariadbdIn(Path dir) throws IOException {
+        String pid;
+        try {
+            pid = Files.readString(dir.resolve(PID_FILE), StandardCharsets.US_ASCII).trim();
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // Not started, or stopped cleanly.
+        }
+        if (pid.isEmpty()) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(Long.parseLong(pid))
+                .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd")).orElse(false));
+    }
+
     /** Stops the embedded server (an existing one stays up). */
     @Override
     public void close() {
         if (process != null) {
-            InstanceFiles.stop(process.toHandle());
+            InstanceDirectory.stop(process.toHandle());
         }
     }
 }

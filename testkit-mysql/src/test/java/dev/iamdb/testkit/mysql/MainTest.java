@@ -1,5 +1,6 @@
 package dev.iamdb.testkit.mysql;
 
+import dev.iamdb.testkit.InstanceDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iamdb.testkit.Identity;
@@ -65,13 +66,13 @@ class MainTest {
         try {
             String json = new BufferedReader(new InputStreamReader(killed.getInputStream(), StandardCharsets.UTF_8)).readLine();
             Path instance = Path.of(field(json, "sslRootCert")).getParent();
-            ProcessHandle mariadbd = InstanceFiles.mariadbd(instance).orElseThrow();
+            ProcessHandle mariadbd = MysqlBackend.mariadbdIn(instance).orElseThrow();
 
             killed.destroyForcibly();
             assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(mariadbd.isAlive()).as("orphaned by the killed JVM").isTrue();
 
-            InstanceFiles.create().close();
+            InstanceDirectory.create(MysqlBackend.INSTANCE_ROOT, MysqlBackend::mariadbdIn).close();
             assertThat(mariadbd.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
             assertThat(instance).doesNotExist();
         } finally {
