@@ -2,6 +2,7 @@ package dev.iamdb;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,6 +33,7 @@ final class ConfigResolver {
     IamService service;
     String user;
     boolean admin;
+    boolean sessionTokenLogin;
     int lifetime;
     int expiration;
     String profile;
@@ -48,11 +50,39 @@ final class ConfigResolver {
     ConfigResolver(IamConfig.Builder b) {
         int connectionPort = collect(b);
         requireUser();
-        resolveHostAndService();
-        resolveRegion(b);
-        resolveActionAndPort(connectionPort);
+        if (Boolean.TRUE.equals(value(IamProperty.IAM_LOGIN))) {
+            resolveSessionTokenLogin();
+            signedPort = connectionPort > 0 ? connectionPort : driver.defaultPort();
+        } else {
+            resolveHostAndService();
+            resolveRegion(b);
+            resolveActionAndPort(connectionPort);
+        }
         resolveLifetime();
         resolveCredentials(b);
+    }
+
+    /**
+     * Percona Server's auth_awsiam: the password is the credentials' session token and nothing is signed, so the
+     * settings that shape a token have nothing to act on, and the host need not be an AWS endpoint name.
+     */
+    private void resolveSessionTokenLogin() {
+        String as = as(IamProperty.IAM_LOGIN);
+        if (!driver.takesSessionTokenLogin()) {
+            throw new IamConfigException(as, "Property " + as + "=session-token is Percona Server's auth_awsiam, a MySQL "
+                    + "login; it needs a jdbc:mysql: or jdbc:mariadb: URL, not jdbc:" + driver.subprotocol() + ":.");
+        }
+        for (IamProperty p : List.of(IamProperty.IAM_HOST, IamProperty.IAM_REGION, IamProperty.IAM_SERVICE,
+                IamProperty.IAM_DEFAULT_PORT, IamProperty.IAM_TOKEN_LIFETIME, IamProperty.IAM_ADMIN)) {
+            if (values.containsKey(p)) {
+                throw new IamConfigException(as(p), "Property " + as(p) + " does not apply with " + as
+                        + "=session-token: no token is signed, the session token itself is the password. Remove it.");
+            }
+        }
+        sessionTokenLogin = true;
+        service = IamService.RDS;
+        signedHost = Endpoint.normalise(connectionHost);
+        profile = value(IamProperty.AWS_PROFILE);
     }
 
     /** Whether iamdb reads this key rather than the target driver. */

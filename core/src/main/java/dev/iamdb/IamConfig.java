@@ -32,6 +32,7 @@ public final class IamConfig {
     private final IamService service;
     private final String user;
     private final boolean admin;
+    private final boolean sessionTokenLogin;
     private final Duration tokenLifetime;
     private final Duration expiration;
     private final String profile;
@@ -52,6 +53,7 @@ public final class IamConfig {
         this.service = r.service;
         this.user = r.user;
         this.admin = r.admin;
+        this.sessionTokenLogin = r.sessionTokenLogin;
         this.tokenLifetime = Duration.ofSeconds(r.lifetime);
         this.expiration = Duration.ofSeconds(r.expiration);
         this.profile = r.profile;
@@ -160,8 +162,16 @@ public final class IamConfig {
         return providerInstance;
     }
 
+    /** Whether the password is the credentials' session token (Percona's auth_awsiam) rather than a signed token. */
+    boolean sessionTokenLogin() {
+        return sessionTokenLogin;
+    }
+
     /** The SigV4 {@code Action} a token of this configuration carries. */
     String action() {
+        if (sessionTokenLogin) {
+            return "session-token";
+        }
         if (service == IamService.RDS) {
             return "connect";
         }
@@ -230,6 +240,9 @@ public final class IamConfig {
 
     @Override
     public String toString() {
+        if (sessionTokenLogin) {
+            return "IamConfig[login=session-token, host=" + host + ", user=" + user + ", credentials=" + credentialsSource() + "]";
+        }
         return "IamConfig[service=" + service.propertyValue() + ", host=" + host + ", signedHost=" + signedHost
                 + (service == IamService.RDS ? ":" + signedPort : "") + ", region=" + region + ", user=" + user
                 + ", action=" + action() + ", tokenLifetime=" + tokenLifetime.toSeconds()

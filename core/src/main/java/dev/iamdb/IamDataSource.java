@@ -151,6 +151,12 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
     private SQLException rejected(SQLException e) {
         StringBuilder m = new StringBuilder("The server rejected the IAM token for user '").append(config.user())
                 .append("' on ").append(config.host()).append(": ").append(sentence(e.getMessage())).append(" Check: ");
+        if (config.sessionTokenLogin()) {
+            return new SQLException(m.append("the server runs Percona's auth_awsiam plugin and the user is created with it; ")
+                    .append("the user is named after the IAM role whose session this is (the plugin looks for the user name in ")
+                    .append("the caller's ARN); the credentials from ").append(config.credentialsSource())
+                    .append(" are that role's, and current.").toString(), e.getSQLState(), e);
+        }
         if (config.service() == IamService.DSQL) {
             m.append("the IAM policy allows ").append(config.admin() ? "dsql:DbConnectAdmin" : "dsql:DbConnect")
                     .append(" on this cluster; ")

@@ -40,6 +40,9 @@ public enum IamProperty {
     IAM_EXPIRATION("iamExpiration", PropertyType.integer(0, 604_800), null,
             "lifetime minus 30 s (a tenth of it when that is shorter): 870 for RDS", Scope.ALL, false,
             "Seconds a token is reused before a new one is signed; 0 signs a new token for every connection."),
+    IAM_LOGIN("iamLogin", PropertyType.LOGIN, null, "token", Scope.RDS, false,
+            "token: the password is a signed IAM auth token. session-token: it is the credentials' session token, "
+                    + "for Percona Server's auth_awsiam (MySQL URLs; the user is the IAM role's name)."),
     AWS_PROFILE("awsProfile", PropertyType.TEXT, null, "default credentials chain", Scope.ALL, false,
             "Named profile from the shared AWS config and credentials files."),
     AWS_CREDENTIALS_PROVIDER("awsCredentialsProvider", PropertyType.CREDENTIALS_PROVIDER, null, "default credentials chain",

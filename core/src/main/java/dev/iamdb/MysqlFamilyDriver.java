@@ -45,6 +45,12 @@ abstract class MysqlFamilyDriver implements TargetDriver {
         return null;
     }
 
+    /** Percona Server for MySQL's auth_awsiam plugin. */
+    @Override
+    public boolean takesSessionTokenLogin() {
+        return true;
+    }
+
     @Override
     public boolean supports(IamService service) {
         return service == IamService.RDS;

@@ -66,6 +66,15 @@ abstract class PropertyType<T> {
 
     static final PropertyType<Integer> PORT = integer(1, 65535);
 
+    /** {@code iamLogin}: true for {@code session-token}, false for {@code token}. */
+    static final PropertyType<Boolean> LOGIN = new PropertyType<>("token or session-token", List.of("token", "session-token")) {
+        @Override
+        Boolean fromText(String text) {
+            String v = text.trim().toLowerCase(Locale.ROOT);
+            return v.equals("session-token") ? Boolean.TRUE : v.equals("token") ? Boolean.FALSE : null;
+        }
+    };
+
     /** A class name, a {@code Class}, or an instance the application built (and keeps owning). */
     static final PropertyType<Object> CREDENTIALS_PROVIDER = new PropertyType<>(
             "the fully qualified name of an AwsCredentialsProvider implementation") {

@@ -61,6 +61,11 @@ interface TargetDriver {
      */
     String refusal(String setting, String value);
 
+    /** Whether servers of this family take the credentials' session token as the password (Percona's auth_awsiam). */
+    default boolean takesSessionTokenLogin() {
+        return false;
+    }
+
     /** Whether the server refused the login (a wrong, expired or unauthorised token). */
     boolean isLoginRejected(SQLException e);
 

@@ -10,6 +10,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
@@ -45,8 +46,19 @@ final class TokenSigner {
         this.request = b.putRawQueryParameter("Action", config.action()).build();
     }
 
-    /** Signs a token valid from {@code at} (whole seconds) for the configured lifetime. */
+    /**
+     * Signs a token valid from {@code at} (whole seconds) for the configured lifetime; with {@code iamLogin=session-token}
+     * the password is the credentials' session token instead.
+     */
     String sign(AwsCredentialsIdentity credentials, Instant at) {
+        if (config.sessionTokenLogin()) {
+            if (credentials instanceof AwsSessionCredentialsIdentity session) {
+                return session.sessionToken();
+            }
+            throw new IllegalStateException("iamLogin=session-token sends the credentials' session token as the password, "
+                    + "but the credentials from " + config.credentialsSource() + " are long-term access keys, which have none; "
+                    + "use temporary credentials: an assumed role, SSO, or an instance, task or pod role");
+        }
         Clock fixed = Clock.fixed(at, ZoneOffset.UTC);
         SdkHttpRequest signed = signer.sign(r -> r
                         .identity(credentials)

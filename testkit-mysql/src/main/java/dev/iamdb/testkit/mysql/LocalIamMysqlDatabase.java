@@ -24,8 +24,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -113,8 +115,8 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
             if (b.decisionListener != null) {
                 recorder = recorder.andThen(b.decisionListener);
             }
-            this.gateway = new MysqlGateway(listener, tls, verifier, iamUsers, started, b.clock, recorder,
-                    passwordsReceived);
+            this.gateway = new MysqlGateway(listener, tls, verifier, b.sessionTokenLogin ? sessionTokens(identities) : null,
+                    iamUsers, started, b.clock, recorder, passwordsReceived);
         } catch (IOException | SQLException | RuntimeException e) {
             MysqlGateway.closeQuietly(listener);
             if (started != null) {
@@ -229,6 +231,16 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
     /** The default identity: the first one configured, or the generated one. */
     public Identity identity() {
         return identities.get(0);
+    }
+
+    private static Map<String, Identity> sessionTokens(List<Identity> identities) {
+        Map<String, Identity> byToken = new HashMap<>();
+        identities.stream().filter(id -> id.sessionToken() != null).forEach(id -> byToken.put(id.sessionToken(), id));
+        if (byToken.isEmpty()) {
+            throw new IllegalArgumentException("sessionTokenLogin: no identity has a session token; add one made with "
+                    + "Identity.withSessionToken, whose principal ARN names the user (an assumed role's)");
+        }
+        return byToken;
     }
 
     /** All identities whose tokens are accepted. */
@@ -362,6 +374,7 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
         private String backendUser;
         private String backendPassword;
         private Path caDirectory;
+        private boolean sessionTokenLogin;
         private Consumer<AuthDecision> decisionListener;
 
         private Builder() {
@@ -453,6 +466,17 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
             this.backendUrl = jdbcUrl;
             this.backendUser = requireUser(adminUser);
             this.backendPassword = adminPassword;
+            return this;
+        }
+
+        /**
+         * Percona Server's {@code auth_awsiam} instead of RDS's IAM tokens (default false): the password is the
+         * session token of one of the {@link #identity identities} made with {@code Identity.withSessionToken}, as if
+         * issued by STS, and is accepted when that identity's principal ARN contains the user name (the IAM role's
+         * name), as the plugin's {@code sts:GetCallerIdentity} check does.
+         */
+        public Builder sessionTokenLogin(boolean sessionTokenLogin) {
+            this.sessionTokenLogin = sessionTokenLogin;
             return this;
         }
 

@@ -10,6 +10,7 @@ import static dev.iamdb.testkit.mysql.MysqlWire.NATIVE_PASSWORD;
 import static dev.iamdb.testkit.mysql.MysqlWire.RESPONSE_FIXED_PART;
 
 import dev.iamdb.testkit.AuthDecision;
+import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LoginRejected;
 import dev.iamdb.testkit.TokenVerifier;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +55,8 @@ final class MysqlGateway implements Closeable {
     private final ServerSocket server;
     private final SSLContext tls;
     private final TokenVerifier verifier;
+    /** Percona Server's auth_awsiam mode: the identities by session token, or null for RDS's IAM tokens. */
+    private final Map<String, Identity> sessionTokens;
     private final IamUsers iamUsers;
     private final MysqlBackend backend;
     private final Clock clock;
@@ -64,9 +68,11 @@ final class MysqlGateway implements Closeable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    MysqlGateway(ServerSocket server, SSLContext tls, TokenVerifier verifier, IamUsers iamUsers, MysqlBackend backend,
-            Clock clock, Consumer<AuthDecision> decisions, AtomicInteger passwordsReceived) {
+    MysqlGateway(ServerSocket server, SSLContext tls, TokenVerifier verifier, Map<String, Identity> sessionTokens,
+            IamUsers iamUsers, MysqlBackend backend, Clock clock, Consumer<AuthDecision> decisions,
+            AtomicInteger passwordsReceived) {
         this.server = server;
+        this.sessionTokens = sessionTokens;
         this.tls = tls;
         this.verifier = verifier;
         this.iamUsers = iamUsers;
@@ -191,12 +197,26 @@ final class MysqlGateway implements Closeable {
             end--;
         }
         String token = new String(password, 0, end, StandardCharsets.UTF_8);
-        String accessKeyId = TokenVerifier.accessKeyIdOf(token);
-        try {
-            verifier.verify(token, user);
-        } catch (LoginRejected e) {
-            reject(out, sequence, user, response.database(), accessKeyId, clientHost, end > 0, e.getMessage());
-            return;
+        String accessKeyId;
+        if (sessionTokens != null) {
+            // Percona's auth_awsiam asks STS who holds the session token and accepts when that ARN names the user.
+            Identity caller = sessionTokens.get(token);
+            accessKeyId = caller == null ? null : caller.accessKeyId();
+            String refusal = caller == null ? "the password is not a session token the local AWS issued"
+                    : !caller.principalArn().contains(user) ? "the session's role " + caller.principalArn()
+                            + " does not name user " + user : null;
+            if (refusal != null) {
+                reject(out, sequence, user, response.database(), accessKeyId, clientHost, end > 0, refusal);
+                return;
+            }
+        } else {
+            accessKeyId = TokenVerifier.accessKeyIdOf(token);
+            try {
+                verifier.verify(token, user);
+            } catch (LoginRejected e) {
+                reject(out, sequence, user, response.database(), accessKeyId, clientHost, end > 0, e.getMessage());
+                return;
+            }
         }
 
         String backendPassword = iamUsers.passwordFor(user);
