@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -39,13 +38,10 @@ public final class LocalIamDatabase implements AutoCloseable {
 
     /** How long DSQL lets a connection live before ending it. */
     public static final Duration DSQL_MAX_CONNECTION_DURATION = Duration.ofMinutes(60);
-    private static final String DEFAULT_REGION = "us-east-1";
     private static final String DEFAULT_RDS_MASTER_USER = "iamdb";
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final Pattern ENDPOINT_REGION = Pattern.compile("[^.]+\\.dsql(?:-[a-z0-9]+)?\\.([a-z0-9-]+)\\.on\\.aws"
             + "|.+\\.([a-z0-9-]+)\\.rds\\.amazonaws\\.com(?:\\.cn)?"
             + "|.+\\.rds\\.([a-z0-9-]+)\\.(?:amazonaws\\.com\\.cn|c2s\\.ic\\.gov|sc2s\\.sgov\\.gov)");
-    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
     private final Service service;
     private final String endpoint;
@@ -71,14 +67,8 @@ public final class LocalIamDatabase implements AutoCloseable {
             throw new IllegalArgumentException("tls: false leaves the gateway without a certificate; certificateNames,"
                     + " selfSignedCertificate and caDirectory need tls(true)");
         }
-        String endpointRegion = b.endpoint == null ? null : regionOf(b.endpoint);
-        if (b.region != null && endpointRegion != null && !endpointRegion.equals(b.region)) {
-            throw new IllegalArgumentException("endpoint '" + b.endpoint + "' is in region " + endpointRegion
-                    + " but region is " + b.region + "; AWS accepts a token only for its endpoint's region, so give"
-                    + " the same region to both (or leave region out to take the endpoint's)");
-        }
         this.service = b.service;
-        this.region = b.region != null ? b.region : endpointRegion != null ? endpointRegion : DEFAULT_REGION;
+        this.region = Settings.region(b.endpoint, b.endpoint == null ? null : regionOf(b.endpoint), b.region);
         this.endpoint = b.endpoint != null ? b.endpoint : defaultEndpoint(b.service, region);
         this.endpointPort = b.endpointPort;
         this.identities = b.identities.isEmpty() ? List.of(Identity.generate()) : List.copyOf(b.identities);
@@ -143,7 +133,7 @@ public final class LocalIamDatabase implements AutoCloseable {
         }
         for (int group = 1; group <= m.groupCount(); group++) {
             if (m.group(group) != null) {
-                return REGION.matcher(m.group(group)).matches() ? m.group(group) : null;
+                return Settings.isRegion(m.group(group)) ? m.group(group) : null;
             }
         }
         return null;
@@ -373,20 +363,13 @@ public final class LocalIamDatabase implements AutoCloseable {
 
         /** The endpoint name tokens are signed for; default a random {@code <id>.dsql.<region>.on.aws} (or RDS name). */
         public Builder endpoint(String endpoint) {
-            if (endpoint == null || !HOST_NAME.matcher(endpoint).matches()) {
-                throw new IllegalArgumentException("endpoint: '" + endpoint
-                        + "' is not a host name; expected e.g. abc.dsql.us-east-1.on.aws");
-            }
-            this.endpoint = endpoint.toLowerCase(Locale.ROOT);
+            this.endpoint = Settings.hostName("endpoint", endpoint, "abc.dsql.us-east-1.on.aws");
             return this;
         }
 
         /** The port RDS tokens are signed for (default 5432); independent of the loopback {@link #port(int)}. */
         public Builder endpointPort(int endpointPort) {
-            if (endpointPort < 1 || endpointPort > 65535) {
-                throw new IllegalArgumentException("endpointPort: " + endpointPort + " is not a port; expected 1 to 65535");
-            }
-            this.endpointPort = endpointPort;
+            this.endpointPort = Settings.port("endpointPort", endpointPort, false);
             return this;
         }
 
@@ -395,23 +378,13 @@ public final class LocalIamDatabase implements AutoCloseable {
          * an endpoint name that shows none. An endpoint in another region is rejected at {@link #start()}.
          */
         public Builder region(String region) {
-            if (region == null || !REGION.matcher(region).matches()) {
-                throw new IllegalArgumentException("region: '" + region + "' is not a region name; expected e.g. us-east-1");
-            }
-            this.region = region;
+            this.region = Settings.region(region);
             return this;
         }
 
         /** Adds an identity whose tokens are accepted; the first one added is the default. */
         public Builder identity(Identity identity) {
-            Objects.requireNonNull(identity, "identity");
-            for (Identity known : identities) {
-                if (known.accessKeyId().equals(identity.accessKeyId())) {
-                    throw new IllegalArgumentException("identity: access key id " + identity.accessKeyId()
-                            + " is configured twice");
-                }
-            }
-            identities.add(identity);
+            Settings.addIdentity(identities, identity);
             return this;
         }
 
@@ -463,10 +436,7 @@ public final class LocalIamDatabase implements AutoCloseable {
 
         /** The loopback port to listen on; 0 (default) picks a free one. */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port: " + port + " is not a port; expected 0 (any free port) to 65535");
-            }
-            this.port = port;
+            this.port = Settings.port("port", port, true);
             return this;
         }
 
@@ -519,7 +489,7 @@ public final class LocalIamDatabase implements AutoCloseable {
                 throw new IllegalArgumentException("certificateNames: at least one name is required");
             }
             for (String name : names) {
-                if (name == null || !HOST_NAME.matcher(name).matches()) {
+                if (!Settings.isHostName(name)) {
                     throw new IllegalArgumentException("certificateNames: '" + name
                             + "' is not a host name or IPv4 address; expected e.g. evil.example.com");
                 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Runs a {@link LocalIamDatabase} from the command line. The first line on stdout is a JSON object with
@@ -42,19 +44,29 @@ public final class Main {
     /** Entry point; exits 2 on bad arguments or a port in use, 0 after {@code --help} or a clean shutdown. */
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            out.print(HELP);
+        // start() rejects combinations of options (e.g. --reject-unsupported-sql with rds) the same way.
+        serve(List.of(args), HELP, USAGE, out, () -> parse(args).decisionListener(d -> out.println(describe(d))).start(),
+                Main::json);
+    }
+
+    /**
+     * What every testkit's runnable jar does: print {@code help} for {@code --help}; start the server, or exit 2 with
+     * one line for bad settings or a port in use; print its JSON line; serve until standard input closes; exit 0.
+     */
+    public static <T extends AutoCloseable> void serve(List<String> args, String help, String usage, PrintStream out,
+            Supplier<T> start, Function<T, String> json) throws IOException {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(help);
             out.flush();
             System.exit(0);
             return;
         }
-        LocalIamDatabase db;
+        T server;
         try {
-            // start() rejects combinations of options (e.g. --reject-unsupported-sql with rds) the same way.
-            db = parse(args).decisionListener(d -> out.println(describe(d))).start();
+            server = start.get();
         } catch (IllegalArgumentException e) {
             System.err.println("iamdb-local: " + e.getMessage());
-            System.err.println(USAGE);
+            System.err.println(usage);
             System.exit(2);
             return;
         } catch (UncheckedIOException e) {
@@ -66,8 +78,14 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(db::close, "iamdb-local-shutdown"));
-        out.println(json(db));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                // Stopping anyway: nothing to report to.
+            }
+        }, "iamdb-local-shutdown"));
+        out.println(json.apply(server));
         while (System.in.read() >= 0) {
             // Input is ignored; only its end matters.
         }

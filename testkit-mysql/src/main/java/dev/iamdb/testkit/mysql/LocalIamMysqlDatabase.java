@@ -5,6 +5,7 @@ import dev.iamdb.testkit.CertificateAuthority;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.InstanceDirectory;
 import dev.iamdb.testkit.ManualClock;
+import dev.iamdb.testkit.Settings;
 import dev.iamdb.testkit.Service;
 import dev.iamdb.testkit.TokenVerifier;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,14 +57,10 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
 
     /** The password of {@link #caTrustStore()}; a trust store holds no secret, but Java's PKCS12 files want one. */
     public static final String CA_TRUST_STORE_PASSWORD = "changeit";
-    private static final String DEFAULT_REGION = "us-east-1";
     private static final String DEFAULT_MASTER_USER = "iamdb";
     private static final String DATABASE = "iamdb";
     private static final String TRUST_STORE_FILE = "ca.p12";
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final Pattern ENDPOINT_REGION = Pattern.compile(".+\\.([a-z0-9-]+)\\.rds\\.amazonaws\\.com(?:\\.cn)?");
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
     private final String endpoint;
     private final int endpointPort;
@@ -82,13 +78,7 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
     private final AtomicInteger passwordsReceived = new AtomicInteger();
 
     private LocalIamMysqlDatabase(Builder b) throws IOException, SQLException {
-        String endpointRegion = b.endpoint == null ? null : regionOf(b.endpoint);
-        if (b.region != null && endpointRegion != null && !endpointRegion.equals(b.region)) {
-            throw new IllegalArgumentException("endpoint '" + b.endpoint + "' is in region " + endpointRegion
-                    + " but region is " + b.region + "; RDS accepts a token only for its endpoint's region, so give"
-                    + " the same region to both (or leave region out to take the endpoint's)");
-        }
-        this.region = b.region != null ? b.region : endpointRegion != null ? endpointRegion : DEFAULT_REGION;
+        this.region = Settings.region(b.endpoint, b.endpoint == null ? null : regionOf(b.endpoint), b.region);
         this.endpoint = b.endpoint != null ? b.endpoint
                 : "iamdb-local." + random(12) + "." + region + ".rds.amazonaws.com";
         this.endpointPort = b.endpointPort;
@@ -175,7 +165,7 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
 
     static String regionOf(String endpoint) {
         Matcher m = ENDPOINT_REGION.matcher(endpoint);
-        return m.matches() && REGION.matcher(m.group(1)).matches() ? m.group(1) : null;
+        return m.matches() && Settings.isRegion(m.group(1)) ? m.group(1) : null;
     }
 
     private static String random(int length) {
@@ -382,20 +372,13 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
 
         /** The RDS endpoint name tokens are signed for; default a random {@code iamdb-local.<id>.<region>.rds.amazonaws.com}. */
         public Builder endpoint(String endpoint) {
-            if (endpoint == null || !HOST_NAME.matcher(endpoint).matches()) {
-                throw new IllegalArgumentException("endpoint: '" + endpoint
-                        + "' is not a host name; expected e.g. mydb.abcdefghijkl.us-east-1.rds.amazonaws.com");
-            }
-            this.endpoint = endpoint.toLowerCase(Locale.ROOT);
+            this.endpoint = Settings.hostName("endpoint", endpoint, "mydb.abcdefghijkl.us-east-1.rds.amazonaws.com");
             return this;
         }
 
         /** The port tokens are signed for (default 3306); independent of the loopback {@link #port(int)}. */
         public Builder endpointPort(int endpointPort) {
-            if (endpointPort < 1 || endpointPort > 65535) {
-                throw new IllegalArgumentException("endpointPort: " + endpointPort + " is not a port; expected 1 to 65535");
-            }
-            this.endpointPort = endpointPort;
+            this.endpointPort = Settings.port("endpointPort", endpointPort, false);
             return this;
         }
 
@@ -404,23 +387,13 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
          * endpoint name that shows none. An endpoint in another region is rejected at {@link #start()}.
          */
         public Builder region(String region) {
-            if (region == null || !REGION.matcher(region).matches()) {
-                throw new IllegalArgumentException("region: '" + region + "' is not a region name; expected e.g. us-east-1");
-            }
-            this.region = region;
+            this.region = Settings.region(region);
             return this;
         }
 
         /** Adds an identity whose tokens are accepted; the first one added is the default. */
         public Builder identity(Identity identity) {
-            Objects.requireNonNull(identity, "identity");
-            for (Identity known : identities) {
-                if (known.accessKeyId().equals(identity.accessKeyId())) {
-                    throw new IllegalArgumentException("identity: access key id " + identity.accessKeyId()
-                            + " is configured twice");
-                }
-            }
-            identities.add(identity);
+            Settings.addIdentity(identities, identity);
             return this;
         }
 
@@ -446,10 +419,7 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
 
         /** The loopback port to listen on; 0 (default) picks a free one. */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port: " + port + " is not a port; expected 0 (any free port) to 65535");
-            }
-            this.port = port;
+            this.port = Settings.port("port", port, true);
             return this;
         }
 

@@ -4,8 +4,6 @@ import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,35 +53,8 @@ public final class Main {
             return;
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        if (rest.contains("--help") || rest.contains("-h")) {
-            out.print(HELP);
-            out.flush();
-            System.exit(0);
-            return;
-        }
-        LocalIamMysqlDatabase db;
-        try {
-            db = parse(rest).decisionListener(d -> out.println(describe(d))).start();
-        } catch (IllegalArgumentException e) {
-            System.err.println("iamdb-local: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        } catch (UncheckedIOException e) {
-            if (!(e.getCause() instanceof BindException)) {
-                throw e;
-            }
-            System.err.println("iamdb-local: " + e.getCause().getMessage()
-                    + "; choose another with --port or 0 for any free port");
-            System.exit(2);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(db::close, "iamdb-local-shutdown"));
-        out.println(json(db));
-        while (System.in.read() >= 0) {
-            // Input is ignored; only its end matters.
-        }
-        System.exit(0);
+        dev.iamdb.testkit.Main.serve(rest, HELP, USAGE, out,
+                () -> parse(rest).decisionListener(d -> out.println(describe(d))).start(), Main::json);
     }
 
     static LocalIamMysqlDatabase.Builder parse(List<String> args) {
