@@ -177,12 +177,14 @@ public final class Main {
                 + "}";
     }
 
-    static String describe(AuthDecision d) {
+    /** One log line per login decision, as the runnable jars print them; never a secret. */
+    public static String describe(AuthDecision d) {
         return d.time() + " login " + (d.accepted() ? "accepted" : "rejected") + " user=" + d.user() + " database="
                 + d.database() + " accessKeyId=" + d.accessKeyId() + (d.accepted() ? "" : " reason=" + d.reason());
     }
 
-    static String quote(String s) {
+    /** {@code s} as a JSON string. */
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

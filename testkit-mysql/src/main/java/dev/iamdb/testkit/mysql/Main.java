@@ -1,6 +1,8 @@
 package dev.iamdb.testkit.mysql;
 
-import dev.iamdb.testkit.AuthDecision;
+import static dev.iamdb.testkit.Main.describe;
+import static dev.iamdb.testkit.Main.quote;
+
 import dev.iamdb.testkit.Identity;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -133,23 +135,5 @@ public final class Main {
                 + "}";
     }
 
-    static String describe(AuthDecision d) {
-        return d.time() + " login " + (d.accepted() ? "accepted" : "rejected") + " user=" + d.user() + " database="
-                + d.database() + " accessKeyId=" + d.accessKeyId() + (d.accepted() ? "" : " reason=" + d.reason());
-    }
 
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
 }
