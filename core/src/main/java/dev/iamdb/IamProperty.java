@@ -43,9 +43,9 @@ public enum IamProperty {
     IAM_LOGIN("iamLogin", PropertyType.LOGIN, null, "token", Scope.RDS, false,
             "token: the password is a signed IAM auth token. session-token: it is the credentials' session token, "
                     + "for Percona Server's auth_awsiam (MySQL URLs; the user is the IAM role's name)."),
-    AWS_PROFILE("awsProfile", PropertyType.TEXT, null, "default credentials chain", Scope.ALL, false,
+    AWS_PROFILE("awsProfile", PropertyType.TEXT, null, "the route the process is configured for", Scope.ALL, false,
             "Named profile from the shared AWS config and credentials files."),
-    AWS_CREDENTIALS_PROVIDER("awsCredentialsProvider", PropertyType.CREDENTIALS_PROVIDER, null, "default credentials chain",
+    AWS_CREDENTIALS_PROVIDER("awsCredentialsProvider", PropertyType.CREDENTIALS_PROVIDER, null, "the route the process is configured for",
             Scope.ALL, false, "Class name of an AwsCredentialsProvider with a public no-argument constructor or a static "
                     + "create(); frameworks that pass objects may give the Class or an instance."),
     AWS_ROLE_ARN("awsRoleArn", PropertyType.ROLE_ARN, null, "none: sign with the source credentials", Scope.ALL, false,
