@@ -95,6 +95,7 @@ public final class LocalAws implements AutoCloseable {
     private final Path directory;
     private final AwsEndpoints endpoints;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final List<Identity> issued = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Grant> webIdentityTokens = new ConcurrentHashMap<>();
     private final Map<String, Grant> containerTokens = new ConcurrentHashMap<>();
     private final Map<String, Grant> ssoTokens = new ConcurrentHashMap<>();
@@ -175,9 +176,9 @@ public final class LocalAws implements AutoCloseable {
 
     /** Every session credential issued so far, oldest first; each identity's principal is its role's ARN. */
     public List<Identity> issued() {
-        List<Session> list = new ArrayList<>(sessions.values());
-        list.sort((a, b) -> a.expiration().compareTo(b.expiration()));
-        return list.stream().map(Session::identity).toList();
+        synchronized (issued) {
+            return List.copyOf(issued);
+        }
     }
 
     /**
@@ -368,6 +369,7 @@ public final class LocalAws implements AutoCloseable {
                 "arn:aws:iam::" + accountId + ":role/" + role.name());
         Session s = new Session(id, role, sessionName, clock.instant().plus(duration).truncatedTo(ChronoUnit.SECONDS));
         sessions.put(id.accessKeyId(), s);
+        issued.add(id);
         return s;
     }
 
