@@ -88,7 +88,7 @@ final class Credentials implements AutoCloseable {
                 + ", that the role's trust policy names their principal" + (assume.externalId() != null
                 ? " and requires the external id given in awsExternalId" : " (and needs no sts:ExternalId)")
                 + ", and that awsRoleDurationSeconds is within the role's maximum session duration. If the source "
-                + "itself fails: " + advice;
+                + "credentials themselves are missing: " + advice;
     }
 
     /** STS in the configuration's region, through the JDK's HTTP client, signed with the source credentials. */
