@@ -97,7 +97,8 @@ public final class LocalAws implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final List<Identity> issued = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Grant> webIdentityTokens = new ConcurrentHashMap<>();
-    private final Map<String, Grant> containerTokens = new ConcurrentHashMap<>();
+    private final Map<String, Grant> podTokens = new ConcurrentHashMap<>();
+    private final Map<String, Grant> ecsTasks = new ConcurrentHashMap<>();
     private final Map<String, Grant> ssoTokens = new ConcurrentHashMap<>();
     private volatile String instanceRole;
 
@@ -256,14 +257,16 @@ public final class LocalAws implements AutoCloseable {
             }
             case POD_IDENTITY: {
                 Path tokenFile = routeDir.resolve("token");
-                write(tokenFile, containerToken(role));
+                String podToken = Identity.random(TOKEN_ALPHABET, 64);
+                podTokens.put(podToken, new Grant(role, Instant.MAX));
+                write(tokenFile, podToken);
                 env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint() + AwsEndpoints.POD_IDENTITY_PATH);
                 env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.toString());
                 break;
             }
             case CONTAINER: {
                 String id = Identity.random("abcdef0123456789", 32);
-                containerTokens.put(id, new Grant(role, Instant.MAX));
+                ecsTasks.put(id, new Grant(role, Instant.MAX));
                 env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint() + AwsEndpoints.ECS_PATH + id);
                 break;
             }
@@ -373,18 +376,18 @@ public final class LocalAws implements AutoCloseable {
         return webIdentityTokens.get(token);
     }
 
-    Grant containerGrant(String token) {
-        return containerTokens.get(token);
+    /** The role of an EKS Pod Identity token (the {@code Authorization} value), or null. */
+    Grant podGrant(String token) {
+        return podTokens.get(token);
+    }
+
+    /** The role of an ECS task by the id in its credentials URI, or null. */
+    Grant ecsGrant(String taskId) {
+        return ecsTasks.get(taskId);
     }
 
     Grant ssoGrant(String token) {
         return ssoTokens.get(token);
-    }
-
-    String containerToken(String role) {
-        String token = Identity.random(TOKEN_ALPHABET, 64);
-        containerTokens.put(token, new Grant(role, Instant.MAX));
-        return token;
     }
 
     /** Issues session credentials for {@code role} valid for {@code duration} from now by the clock. */

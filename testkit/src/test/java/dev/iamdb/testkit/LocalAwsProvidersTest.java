@@ -118,6 +118,10 @@ class LocalAwsProvidersTest {
         HttpResponse<String> forged = send(at("/v1/credentials").header("Authorization", "forged-token"));
         assertThat(forged.statusCode()).isEqualTo(401);
         assertThat(aws.issued()).noneMatch(id -> forged.body().contains(id.accessKeyId()));
+        String ecsUri = aws.environment(LocalAws.Route.CONTAINER, "app").get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        String taskId = ecsUri.substring(ecsUri.lastIndexOf('/') + 1);
+        assertThat(send(at("/v1/credentials").header("Authorization", taskId)).statusCode())
+                .as("an ECS task id is no pod identity token").isEqualTo(401);
 
         try (AwsSystemProperties route = aws.useSystemProperties(LocalAws.Route.POD_IDENTITY, "other");
              ContainerCredentialsProvider provider = ContainerCredentialsProvider.builder().build()) {
