@@ -6,12 +6,11 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What one {@link TokenProvider} has done so far, for metrics: tokens signed and reused, logins the server rejected,
- * signing failures by cause, time spent resolving credentials and signing, and when the credentials last seen expire.
+ * signing failures by cause, time spent resolving credentials and signing (count and total), and when the credentials last seen expire.
  * Every configuration has one, reached through {@link TokenProvider#metrics()}; {@link TokenProviders} lists the live
  * providers, including those the {@code jdbc:iamdb:} driver creates.
  *
@@ -44,7 +43,6 @@ public final class TokenMetrics {
     private final LongAdder rejected = new LongAdder();
     private final Map<SigningFailure, LongAdder> failures = new EnumMap<>(SigningFailure.class);
     private final LongAdder signingNanos = new LongAdder();
-    private final AtomicLong maxSigningNanos = new AtomicLong();
     private volatile Instant credentialsExpiry;
 
     TokenMetrics(IamConfig config) {
@@ -97,11 +95,6 @@ public final class TokenMetrics {
         return Duration.ofNanos(signingNanos.sum());
     }
 
-    /** The longest successful signing since the provider was created, credentials resolution included. */
-    public Duration signingMaxTime() {
-        return Duration.ofNanos(maxSigningNanos.get());
-    }
-
     /**
      * When the credentials last resolved for this configuration expire; empty before the first resolution and for
      * long-term credentials (an access key without a session), which do not expire.
@@ -119,7 +112,6 @@ public final class TokenMetrics {
     void signed(long nanos) {
         signed.increment();
         signingNanos.add(nanos);
-        maxSigningNanos.accumulateAndGet(nanos, Math::max);
     }
 
     void loginRejected() {
