@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What one {@link TokenProvider} has done so far, for metrics: tokens signed and reused, logins the server rejected,
- * signing failures by cause, time spent resolving credentials and signing (count and total), and when the credentials last seen expire.
+ * signing failures by cause, time spent resolving credentials and signing (count and total), and when the credentials
+ * last resolved expire.
  * Every configuration has one, reached through {@link TokenProvider#metrics()}; {@link TokenProviders} lists the live
  * providers, including those the {@code jdbc:iamdb:} driver creates.
  *
