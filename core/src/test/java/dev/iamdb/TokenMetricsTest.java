@@ -160,6 +160,25 @@ class TokenMetricsTest {
     }
 
     @Test
+    void aListenerThatThrowsBreaksNoConnection() throws Exception {
+        try (AutoCloseable subscription = TokenProviders.subscribe(new TokenProviders.Listener() {
+            @Override
+            public void added(TokenProvider provider) {
+                throw new IllegalStateException("a listener bug");
+            }
+
+            @Override
+            public void removed(TokenProvider provider) {
+                throw new IllegalStateException("a listener bug");
+            }
+        })) {
+            try (IamDataSource app = new IamDataSource(config("app").build()); Connection c = app.getConnection()) {
+                assertThat(currentUser(c)).isEqualTo("app");
+            }
+        }
+    }
+
+    @Test
     void rejectedLoginsAreCountedOncePerRefusal() throws SQLException {
         try (IamDataSource app = new IamDataSource(config("app").build())) {
             app.getConnection().close();
