@@ -1,0 +1,118 @@
+package dev.iamdb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iamdb.testkit.Identity;
+import dev.iamdb.testkit.LocalIamDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code iamdb doctor} against the local Aurora DSQL: a setup that works, and one broken setup per step, each
+ * failing at its own step with its own advice, later steps skipped, exit status 1, and no secret printed.
+ */
+class DoctorTest {
+    private static final String ENDPOINT = "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws";
+    /** Granted the role "app" (the testkit grants the roles it creates to its first identity). */
+    private static final Identity OWNER = Identity.of("AKIADOCTOREXAMPLE001", "doctor-owner-secret",
+            "arn:aws:iam::123456789012:role/doctor");
+    /** Known to the cluster, but granted no role. */
+    private static final Identity STRANGER = Identity.withSessionToken("ASIADOCTOREXAMPLE002", "doctor-stranger-secret",
+            "FwoGZXIvYXdzEDoctor//session+token=", "arn:aws:iam::123456789012:role/stranger");
+
+    private static LocalIamDatabase db;
+    private static int noSts;
+
+    @RegisterExtension
+    final FakeAwsCredentials aws = new FakeAwsCredentials();
+
+    @BeforeAll
+    static void start() {
+        db = LocalIamDatabase.builder().endpoint(ENDPOINT).identities(OWNER, STRANGER).role("app").start();
+        noSts = DoctorRun.closedPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    /** STS on a loopback port nothing listens on, and no instance metadata: no test reaches AWS. */
+    @BeforeEach
+    void noAws() {
+        System.setProperty("aws.endpointUrlSts", "http://127.0.0.1:" + noSts);
+        System.setProperty("aws.disableEc2Metadata", "true");
+        FakeAwsCredentials.use(OWNER.accessKeyId(), OWNER.secretAccessKey(), null);
+    }
+
+    @AfterEach
+    void restore() {
+        for (String p : new String[] {"aws.endpointUrlSts", "aws.disableEc2Metadata", "aws.webIdentityTokenFile", "aws.roleArn"}) {
+            System.clearProperty(p);
+        }
+    }
+
+    @Test
+    void everyStepPasses() {
+        DoctorRun run = DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--user", "app");
+        assertThat(run.status()).as(run.out() + run.err()).isZero();
+        assertThat(run.steps().keySet()).containsExactlyElementsOf(DoctorRun.ALL_STEPS);
+        assertThat(run.step("configuration").detail()).contains("service dsql", "region us-east-1", "signed host " + ENDPOINT,
+                "action DbConnect", "user app", "127.0.0.1:" + db.port());
+        assertThat(run.step("credentials").detail()).contains("default AWS credentials chain", "key AKIA…", "STS is not reachable");
+        assertThat(run.step("token").detail()).contains("signed for " + ENDPOINT, "region us-east-1", "action DbConnect");
+        assertThat(run.step("clock").symbol()).isEqualTo("○");
+        assertThat(run.step("clock").detail()).contains("not measurable");
+        assertThat(run.step("tcp").detail()).contains("connected to 127.0.0.1:" + db.port());
+        assertThat(run.step("tls").detail()).contains("trusted by sslrootcert", "names the signed host " + ENDPOINT);
+        assertThat(run.step("login").passed()).isTrue();
+        assertThat(run.step("query").detail()).isEqualTo("select current_user returned app");
+        assertThat(run.out()).endsWith("Every step passed." + System.lineSeparator())
+                .doesNotContain(OWNER.secretAccessKey(), OWNER.accessKeyId(), "X-Amz-Signature");
+    }
+
+    @Test
+    void wrongRegion() {
+        DoctorRun run = DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--user", "app", "iamRegion=us-west-2");
+        DoctorRun.Step failed = run.failedAt("configuration", "credentials", "token", "clock", "tcp", "tls", "login", "query");
+        assertThat(failed.detail()).contains("iamRegion", "'us-west-2'", "us-east-1");
+        assertThat(failed.fix()).contains("iamRegion");
+    }
+
+    @Test
+    void ungrantedRole() {
+        FakeAwsCredentials.use(STRANGER.accessKeyId(), STRANGER.secretAccessKey(), STRANGER.sessionToken());
+        DoctorRun run = DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--user", "app");
+        DoctorRun.Step failed = run.failedAt("login", "query");
+        assertThat(failed.detail()).contains("the server rejected the token for user 'app'");
+        assertThat(failed.fix()).contains("dsql:DbConnect", "AWS IAM GRANT app TO", "region us-east-1", "signed for host '" + ENDPOINT);
+        assertThat(run.step("credentials").detail()).contains("key ASIA…", "(temporary)");
+        assertThat(run.out()).doesNotContain(STRANGER.secretAccessKey(), STRANGER.sessionToken(), "FwoG", STRANGER.accessKeyId(),
+                "X-Amz-Signature");
+    }
+
+    @Test
+    void wrongPort() {
+        String url = db.iamdbJdbcUrl().replace("127.0.0.1:" + db.port() + "/", "127.0.0.1:" + DoctorRun.closedPort() + "/");
+        DoctorRun run = DoctorRun.inProcess("--url", url, "--user", "app");
+        DoctorRun.Step failed = run.failedAt("tcp", "tls", "login", "query");
+        assertThat(failed.detail()).contains("refused");
+        assertThat(failed.fix()).contains("port in the URL", "5432");
+        assertThat(run.step("token").passed()).isTrue();
+    }
+
+    @Test
+    void usageMistakes() {
+        DoctorRun noUrl = DoctorRun.inProcess("--user", "app");
+        assertThat(noUrl.status()).isEqualTo(Cli.USAGE);
+        assertThat(noUrl.err()).contains("missing --url");
+        DoctorRun stray = DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "stray-secret");
+        assertThat(stray.status()).isEqualTo(Cli.USAGE);
+        assertThat(stray.err()).contains("property=value").doesNotContain("stray-secret");
+        assertThat(DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--timeout", "0").err()).contains("--timeout", "'0'");
+    }
+}
