@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +108,26 @@ class DoctorTest {
         assertThat(failed.detail()).contains("refused");
         assertThat(failed.fix()).contains("port in the URL", "5432");
         assertThat(run.step("token").passed()).isTrue();
+    }
+
+    /**
+     * README's doctor command (src/test/resources/docs/doctor.sh) as written, but connecting to the local endpoint:
+     * the URL keeps its host as the signed host (iamHost) and gets the gateway's address and CA.
+     */
+    @Test
+    void readmeCommand() throws IOException {
+        String line = Files.readString(Path.of("src/test/resources/docs/doctor.sh")).strip();
+        List<String> words = List.of(line.split("\\s+"));
+        assertThat(words.subList(0, 4)).containsExactly("java", "-jar", "cli/target/iamdb-cli.jar", "doctor");
+        List<String> args = new ArrayList<>();
+        for (String word : words.subList(4, words.size())) {
+            String unquoted = word.replaceAll("^'(.*)'$", "$1");
+            args.add(unquoted.replace("//" + ENDPOINT + "/postgres", "//127.0.0.1:" + db.port() + "/postgres?iamHost=" + ENDPOINT
+                    + "&sslrootcert=" + db.caCertificate()));
+        }
+        DoctorRun run = DoctorRun.inProcess(args.toArray(String[]::new));
+        assertThat(run.status()).as(run.out() + run.err()).isZero();
+        assertThat(run.step("login").detail()).startsWith("logged in as admin");
     }
 
     @Test
