@@ -41,6 +41,7 @@ final class ConfigResolver {
     String profile;
     Class<? extends AwsCredentialsProvider> providerClass;
     AwsCredentialsProvider providerInstance;
+    IamConfig.AssumeRole assumeRole;
     final Map<String, String> driverProperties = new LinkedHashMap<>();
     /** Every driver setting the user gave, in the URL or as a property, so that iamdb's defaults give way to them. */
     final Map<String, String> driverSettings = new LinkedHashMap<>();
@@ -387,6 +388,27 @@ final class ConfigResolver {
         } else if (provider != null) {
             providerClass = Credentials.loadProviderClass(provider, as(IamProperty.AWS_CREDENTIALS_PROVIDER));
         }
+        resolveAssumeRole();
+    }
+
+    /** {@code awsRoleArn} on top of whatever source the configuration has; its companions mean nothing without it. */
+    private void resolveAssumeRole() {
+        String roleArn = value(IamProperty.AWS_ROLE_ARN);
+        if (roleArn == null) {
+            for (IamProperty p : List.of(IamProperty.AWS_EXTERNAL_ID, IamProperty.AWS_ROLE_SESSION_NAME,
+                    IamProperty.AWS_ROLE_DURATION_SECONDS)) {
+                if (values.containsKey(p)) {
+                    throw new IamConfigException(as(p), "Property " + as(p) + " applies only to an assumed role: set "
+                            + as(IamProperty.AWS_ROLE_ARN) + " too, or remove it.");
+                }
+            }
+            return;
+        }
+        String sessionName = value(IamProperty.AWS_ROLE_SESSION_NAME);
+        Integer duration = value(IamProperty.AWS_ROLE_DURATION_SECONDS);
+        assumeRole = new IamConfig.AssumeRole(roleArn, value(IamProperty.AWS_EXTERNAL_ID),
+                sessionName != null ? sessionName : Credentials.defaultSessionName(),
+                duration != null ? duration : (Integer) IamProperty.AWS_ROLE_DURATION_SECONDS.defaultTyped());
     }
 
     private static String describe(IamService s) {

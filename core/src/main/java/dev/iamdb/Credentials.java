@@ -4,42 +4,109 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * The credentials provider of one credentials source: built once, reused for every token, closed with
  * the last of its users. A provider handed in by the application belongs to the application and is left open.
+ * With {@code awsRoleArn}, the source's credentials only call STS and the role's session credentials sign.
  */
 final class Credentials implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Credentials.class);
+
     private final AwsCredentialsProvider provider;
-    private final boolean owned;
+    /** What iamdb built and must close, innermost last: the role's provider and STS client, then the source's. */
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private final String source;
+    private final String role;
+    private final String fix;
+    /** Whether a failure's message may be shown: the SDK's own providers say nothing secret, a custom one might. */
+    private final boolean sdkProvider;
     private int users = 1;
 
     Credentials(IamConfig config) {
-        this.source = config.credentialsSource();
+        AwsCredentialsProvider base;
+        String name;
+        String baseRole = null;
+        String advice;
         if (config.providerInstance() != null) {
-            provider = config.providerInstance();
-            owned = false;
+            base = config.providerInstance();
+            name = "the supplied credentials provider " + base.getClass().getName();
+            advice = "Check the credentials provider the application supplies.";
+            sdkProvider = isSdkClass(base.getClass());
         } else if (config.providerClass() != null) {
             Class<? extends AwsCredentialsProvider> c = config.providerClass();
             // A static create() may return a JVM-wide instance (DefaultCredentialsProvider.create() does), which
             // iamdb must not close under its other users. So a builder or a public constructor, which give iamdb an
             // instance of its own to close, come first; an instance from create() is used but never closed.
-            owned = builderMethod(c) != null || publicNoArgConstructor(c) != null;
-            provider = instantiate(c, owned);
-        } else if (config.profile() != null) {
-            provider = ProfileCredentialsProvider.builder().profileName(config.profile()).build();
-            owned = true;
+            boolean own = builderMethod(c) != null || publicNoArgConstructor(c) != null;
+            base = instantiate(c, own);
+            if (own && base instanceof AutoCloseable closeable) {
+                owned.add(closeable);
+            }
+            name = "awsCredentialsProvider " + c.getName();
+            advice = "Check what " + c.getName() + " needs to find credentials.";
+            sdkProvider = isSdkClass(c);
         } else {
-            // A private chain, not DefaultCredentialsProvider.create()'s shared one, so closing it here
-            // cannot disturb another configuration or the application's own SDK clients.
-            provider = DefaultCredentialsProvider.builder().build();
-            owned = true;
+            CredentialsRoute route = config.profile() != null ? CredentialsRoute.namedProfile(config.profile())
+                    : CredentialsRoute.select();
+            base = route.provider().get();
+            if (base instanceof AutoCloseable closeable) {
+                owned.add(closeable);
+            }
+            name = config.profile() != null ? "awsProfile: " + route.name() : route.name();
+            baseRole = route.role();
+            advice = route.fix();
+            sdkProvider = true;
         }
+        IamConfig.AssumeRole assume = config.assumeRole();
+        if (assume == null) {
+            provider = base;
+            source = name;
+            role = baseRole;
+            fix = advice;
+            return;
+        }
+        StsClient sts = stsClient(base, config.region());
+        StsAssumeRoleCredentialsProvider roleProvider = StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts)
+                // On the calling thread: the token provider's own worker already keeps logins off it.
+                .asyncCredentialUpdateEnabled(false)
+                .refreshRequest(r -> r.roleArn(assume.roleArn()).roleSessionName(assume.sessionName())
+                        .durationSeconds(assume.durationSeconds()).externalId(assume.externalId()))
+                .build();
+        owned.add(0, sts);
+        owned.add(0, roleProvider);
+        provider = roleProvider;
+        source = "role " + assume.roleArn() + " assumed with " + name;
+        role = assume.roleArn();
+        fix = "Check that the credentials from " + name + " may call sts:AssumeRole on " + assume.roleArn()
+                + ", that the role's trust policy names their principal" + (assume.externalId() != null
+                ? " and requires the external id given in awsExternalId" : " (and needs no sts:ExternalId)")
+                + ", and that awsRoleDurationSeconds is within the role's maximum session duration. If the source "
+                + "itself fails: " + advice;
+    }
+
+    private static boolean isSdkClass(Class<?> c) {
+        return c.getName().startsWith("software.amazon.awssdk.");
+    }
+
+    /** STS in the configuration's region, through the JDK's HTTP client, signed with the source credentials. */
+    private static StsClient stsClient(AwsCredentialsProvider source, String region) {
+        var builder = StsClient.builder().credentialsProvider(source).httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (region != null) {
+            builder.region(Region.of(region));
+        }
+        return builder.build();
     }
 
     /** Resolves current credentials; the provider caches and refreshes them itself. */
@@ -47,15 +114,38 @@ final class Credentials implements AutoCloseable {
         try {
             return provider.resolveCredentials();
         } catch (RuntimeException e) {
-            throw new SQLException("Could not resolve AWS credentials from " + source + ": " + e.getMessage()
-                    + " Check that credentials are available to this process (environment variables AWS_ACCESS_KEY_ID/"
-                    + "AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, an SSO login, or the instance/container role), "
-                    + "for example with 'aws sts get-caller-identity'.", "08004", e);
+            // A custom provider's message may hold a secret it was given: then only the type and where it came from.
+            StackTraceElement[] at = e.getStackTrace();
+            String why = sdkProvider ? e.getMessage() : e.getClass().getName() + (at.length > 0 ? " at " + at[0] : "")
+                    + " (its message is not shown, as it may contain a secret)";
+            throw new SQLException("Could not resolve AWS credentials from " + source + ": " + why + " " + fix, "08004",
+                    sdkProvider ? e : null);
         }
     }
 
     String source() {
         return source;
+    }
+
+    /**
+     * Which source answered and as whom, for the log and diagnostics: the source, the role where known, the access
+     * key id's first four characters (AKIA long-term, ASIA temporary) and the expiry. Never a secret.
+     */
+    String describe(AwsCredentialsIdentity identity) {
+        String key = identity.accessKeyId();
+        return source + (role != null && !source.contains(role) ? ", role " + role : "")
+                + ", access key " + (key.length() > 4 ? key.substring(0, 4) : "") + "…"
+                + identity.expirationTime().map(t -> ", expires " + t).orElse(", long-term");
+    }
+
+    /** The default {@code awsRoleSessionName}: iamdb- and the main class's simple name or the jar's, as CloudTrail shows it. */
+    static String defaultSessionName() {
+        String main = System.getProperty("sun.java.command", "").trim().split("\\s+", 2)[0];
+        main = main.substring(main.lastIndexOf('/') + 1);
+        main = main.endsWith(".jar") ? main.substring(0, main.length() - 4) : main.substring(main.lastIndexOf('.') + 1);
+        String name = ("iamdb-" + main.replaceAll("[^\\w+=,.@-]", "-"));
+        name = name.length() > 64 ? name.substring(0, 64) : name;
+        return name.equals("iamdb-") ? "iamdb" : name;
     }
 
     /** The provider in use, so tests can tell a private instance from a shared one. */
@@ -79,7 +169,7 @@ final class Credentials implements AutoCloseable {
         return users == 0;
     }
 
-    /** Releases one user's hold; the provider iamdb built is closed when the last user lets go. */
+    /** Releases one user's hold; what iamdb built is closed when the last user lets go. */
     @Override
     public void close() {
         synchronized (this) {
@@ -87,12 +177,12 @@ final class Credentials implements AutoCloseable {
                 return;
             }
         }
-        if (owned && provider instanceof AutoCloseable) {
+        for (AutoCloseable c : owned) {
             try {
-                ((AutoCloseable) provider).close();
+                c.close();
             } catch (Exception e) {
                 // Closing only releases refresh threads and HTTP connections; nothing to recover.
-                org.slf4j.LoggerFactory.getLogger(Credentials.class).debug("Closing {} failed", source, e);
+                log.debug("Closing part of the credentials from {} failed", source, e);
             }
         }
     }

@@ -39,6 +39,7 @@ public final class IamConfig {
     private final String profile;
     private final Class<? extends AwsCredentialsProvider> providerClass;
     private final AwsCredentialsProvider providerInstance;
+    private final AssumeRole assumeRole;
     private final Map<String, String> driverProperties;
     private final Map<String, String> driverSettings;
     private final Map<String, Setting> poolSettings;
@@ -61,6 +62,7 @@ public final class IamConfig {
         this.profile = r.profile;
         this.providerClass = r.providerClass;
         this.providerInstance = r.providerInstance;
+        this.assumeRole = r.assumeRole;
         this.driverProperties = Map.copyOf(r.driverProperties);
         this.driverSettings = Map.copyOf(r.driverSettings);
         this.poolSettings = Map.copyOf(r.poolSettings);
@@ -169,6 +171,11 @@ public final class IamConfig {
         return providerInstance;
     }
 
+    /** The role to assume on top of the credentials source, or null. */
+    AssumeRole assumeRole() {
+        return assumeRole;
+    }
+
     /** Whether the password is the credentials' session token (Percona's auth_awsiam) rather than a signed token. */
     boolean sessionTokenLogin() {
         return sessionTokenLogin;
@@ -187,16 +194,17 @@ public final class IamConfig {
 
     /** Where credentials come from, for messages; never a secret. */
     String credentialsSource() {
+        String source;
         if (providerInstance != null) {
-            return "the supplied credentials provider " + providerInstance.getClass().getName();
+            source = "the supplied credentials provider " + providerInstance.getClass().getName();
+        } else if (providerClass != null) {
+            source = "awsCredentialsProvider " + providerClass.getName();
+        } else if (profile != null) {
+            source = "awsProfile '" + profile + "'";
+        } else {
+            source = "the default AWS credentials chain";
         }
-        if (providerClass != null) {
-            return "awsCredentialsProvider " + providerClass.getName();
-        }
-        if (profile != null) {
-            return "awsProfile '" + profile + "'";
-        }
-        return "the default AWS credentials chain";
+        return assumeRole == null ? source : "role " + assumeRole.roleArn() + " assumed with " + source;
     }
 
     /**
@@ -206,29 +214,49 @@ public final class IamConfig {
      */
     TokenKey tokenKey() {
         return new TokenKey(service, action(), signedHost, signedPort, region, user, tokenLifetime, expiration,
-                profile, providerClass, providerInstance, clock);
+                credentialsKey(), clock);
     }
 
     /** Configurations with equal keys resolve credentials from the same source, so they may share one provider. */
     CredentialsKey credentialsKey() {
-        return new CredentialsKey(profile, providerClass, providerInstance);
+        return new CredentialsKey(profile, providerClass, providerInstance, assumeRole,
+                assumeRole == null ? null : region);
     }
 
-    /** See {@link #credentialsKey()}. */
+    /**
+     * See {@link #credentialsKey()}. An assumed role's credentials come from that role's STS session in that region,
+     * so two roles (or one role with another external id) never share them.
+     */
     record CredentialsKey(String profile, Class<? extends AwsCredentialsProvider> providerClass,
-                          AwsCredentialsProvider providerInstance) {
+                          AwsCredentialsProvider providerInstance, AssumeRole assumeRole, String stsRegion) {
         /** Never prints the provider instance: an application's provider may show its secrets. */
         @Override
         public String toString() {
-            return "CredentialsKey[" + (providerClass != null ? providerClass.getName() : profile) + "]";
+            return "CredentialsKey[" + (providerClass != null ? providerClass.getName() : profile)
+                    + (assumeRole != null ? ", " + assumeRole : "") + "]";
+        }
+    }
+
+    /**
+     * {@code awsRoleArn} and its companions: the role tokens are signed as, assumed with the configured source.
+     *
+     * @param roleArn         the role to assume
+     * @param externalId      the external id its trust policy requires, or null
+     * @param sessionName     the session name CloudTrail shows
+     * @param durationSeconds the lifetime of each session's credentials
+     */
+    record AssumeRole(String roleArn, String externalId, String sessionName, int durationSeconds) {
+        /** Never prints the external id, which some teams treat as a shared secret. */
+        @Override
+        public String toString() {
+            return "AssumeRole[" + roleArn + ", session " + sessionName + ", " + durationSeconds + " s"
+                    + (externalId != null ? ", with external id" : "") + "]";
         }
     }
 
     /** See {@link #tokenKey()}; a provider instance and a clock compare by their own {@code equals}. */
     record TokenKey(IamService service, String action, String signedHost, int signedPort, String region, String user,
-                    Duration tokenLifetime, Duration expiration, String profile,
-                    Class<? extends AwsCredentialsProvider> providerClass, AwsCredentialsProvider providerInstance,
-                    Clock clock) {
+                    Duration tokenLifetime, Duration expiration, CredentialsKey credentials, Clock clock) {
         /** Never prints the provider instance: an application's provider may show its secrets. */
         @Override
         public String toString() {

@@ -43,11 +43,23 @@ public enum IamProperty {
     IAM_LOGIN("iamLogin", PropertyType.LOGIN, null, "token", Scope.RDS, false,
             "token: the password is a signed IAM auth token. session-token: it is the credentials' session token, "
                     + "for Percona Server's auth_awsiam (MySQL URLs; the user is the IAM role's name)."),
-    AWS_PROFILE("awsProfile", PropertyType.TEXT, null, "default credentials chain", Scope.ALL, false,
+    AWS_PROFILE("awsProfile", PropertyType.TEXT, null, "the route the process is configured for", Scope.ALL, false,
             "Named profile from the shared AWS config and credentials files."),
-    AWS_CREDENTIALS_PROVIDER("awsCredentialsProvider", PropertyType.CREDENTIALS_PROVIDER, null, "default credentials chain",
+    AWS_CREDENTIALS_PROVIDER("awsCredentialsProvider", PropertyType.CREDENTIALS_PROVIDER, null, "the route the process is configured for",
             Scope.ALL, false, "Class name of an AwsCredentialsProvider with a public no-argument constructor or a static "
-                    + "create(); frameworks that pass objects may give the Class or an instance.");
+                    + "create(); frameworks that pass objects may give the Class or an instance."),
+    AWS_ROLE_ARN("awsRoleArn", PropertyType.ROLE_ARN, null, "none: sign with the source credentials", Scope.ALL, false,
+            "IAM role to assume (STS AssumeRole) with the credentials the other settings give; tokens are signed as that "
+                    + "role, with its credentials refreshed before they expire."),
+    AWS_EXTERNAL_ID("awsExternalId", PropertyType.pattern("[\\w+=,.@:/-]{2,1224}",
+            "2 to 1224 letters, digits or +=,.@:/-"), null, "none", Scope.ALL, false,
+            "External id the role's trust policy requires (sts:ExternalId); only with awsRoleArn."),
+    AWS_ROLE_SESSION_NAME("awsRoleSessionName", PropertyType.pattern("[\\w+=,.@-]{2,64}", "2 to 64 letters, digits or +=,.@-"),
+            null, "iamdb- and the application's main class or jar name", Scope.ALL, false,
+            "Session name of the assumed role, shown in CloudTrail; only with awsRoleArn."),
+    AWS_ROLE_DURATION_SECONDS("awsRoleDurationSeconds", PropertyType.integer(900, 43_200), 3600, "3600", Scope.ALL, false,
+            "Lifetime of the assumed role's credentials in seconds, up to the role's maximum session duration; only with "
+                    + "awsRoleArn.");
 
     private static final Map<String, IamProperty> BY_NAME = Stream.of(values())
             .collect(Collectors.toUnmodifiableMap(p -> p.name, Function.identity()));

@@ -89,6 +89,22 @@ abstract class PropertyType<T> {
         }
     };
 
+    /** An IAM role ARN in any partition: a session would otherwise fail at STS, far from the setting. */
+    static final PropertyType<String> ROLE_ARN = pattern("arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}",
+            "a role ARN such as arn:aws:iam::123456789012:role/app");
+
+    /** Text matching {@code regex} in full, trimmed. */
+    static PropertyType<String> pattern(String regex, String accepted) {
+        Pattern p = Pattern.compile(regex);
+        return new PropertyType<>(accepted) {
+            @Override
+            String fromText(String text) {
+                String t = text.trim();
+                return p.matcher(t).matches() ? t : null;
+            }
+        };
+    }
+
     static PropertyType<Integer> integer(int min, int max) {
         return new PropertyType<>("a whole number from " + min + " to " + max) {
             @Override

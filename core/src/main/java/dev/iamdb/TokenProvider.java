@@ -50,6 +50,8 @@ public final class TokenProvider implements AutoCloseable {
 
     private final IamConfig config;
     private final Credentials credentials;
+    /** Whether the one INFO line saying which credentials sign has been written. */
+    private volatile boolean announced;
     private final TokenSigner signer;
     private final Clock clock;
     private final LongSupplier nanoTime;
@@ -419,6 +421,11 @@ public final class TokenProvider implements AutoCloseable {
      */
     private AwsCredentialsIdentity unexpiredCredentials() throws SQLException {
         AwsCredentialsIdentity identity = credentials.resolve();
+        if (!announced) {
+            announced = true;
+            log.info("iamdb: user {} on {} signs with credentials from {}", config.user(), config.signedHost(),
+                    credentials.describe(identity));
+        }
         if (!expired(identity)) {
             return identity;
         }

@@ -1,0 +1,160 @@
+package dev.iamdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * The credentials route a configuration without a source takes: the first one the process is configured for,
+ * and only that one. The SDK default chain would skip a broken route and sign with the next (here a
+ * {@code [default]} profile with access keys), far from the cause.
+ */
+class CredentialsRouteTest {
+    private static final String HOST = "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws";
+    private static final String[] SETTINGS = {"aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken",
+        "aws.webIdentityTokenFile", "aws.roleArn", "aws.profile", "aws.configFile", "aws.sharedCredentialsFile",
+        "aws.disableEc2Metadata"};
+
+    @TempDir
+    Path dir;
+    private final Map<String, String> saved = new HashMap<>();
+
+    @BeforeEach
+    void isolate() throws IOException {
+        for (String key : SETTINGS) {
+            saved.put(key, System.clearProperty(key));
+        }
+        // A default profile that the SDK chain would fall back to; the strict route must not.
+        Path credentials = Files.writeString(dir.resolve("credentials"),
+                "[default]\naws_access_key_id = AKIADEFAULTPROFILE1\naws_secret_access_key = default-profile-secret\n");
+        System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+        System.setProperty("aws.configFile", Files.writeString(dir.resolve("config"), "").toString());
+        System.setProperty("aws.disableEc2Metadata", "true");
+    }
+
+    @AfterEach
+    void restore() {
+        saved.forEach((key, value) -> {
+            if (value == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, value);
+            }
+        });
+    }
+
+    private static IamConfig config() {
+        return IamConfig.builder().host(HOST).property("user", "admin").build();
+    }
+
+    private static AwsCredentialsIdentity resolve(IamConfig config) throws SQLException {
+        try (Credentials credentials = new Credentials(config)) {
+            return credentials.resolve();
+        }
+    }
+
+    @Test
+    void aMissingWebIdentityTokenFileFailsNamingTheRouteInsteadOfUsingTheDefaultProfile() {
+        System.setProperty("aws.webIdentityTokenFile", dir.resolve("no-such-token").toString());
+        System.setProperty("aws.roleArn", "arn:aws:iam::123456789012:role/app");
+        assertThatThrownBy(() -> resolve(config()))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("web identity (token file " + dir.resolve("no-such-token"))
+                .hasMessageContaining("does not exist")
+                .hasMessageContaining("eks.amazonaws.com/role-arn");
+    }
+
+    @Test
+    void aWebIdentityTokenFileWithoutRoleFailsNamingAwsRoleArn() throws IOException {
+        System.setProperty("aws.webIdentityTokenFile", Files.writeString(dir.resolve("token"), "eyJ.fake.jwt").toString());
+        assertThatThrownBy(() -> resolve(config()))
+                .hasMessageContaining("AWS_ROLE_ARN is not")
+                .hasMessageContaining("Set AWS_ROLE_ARN");
+    }
+
+    @Test
+    void aNamedProfileThatDoesNotExistFailsNamingTheProfileAndFiles() {
+        System.setProperty("aws.profile", "prod");
+        assertThatThrownBy(() -> resolve(config()))
+                .hasMessageContaining("there is no profile 'prod' in")
+                .hasMessageContaining(dir.resolve("credentials").toString())
+                .hasMessageContaining("unset AWS_PROFILE");
+    }
+
+    @Test
+    void theDefaultProfileIsUsedWhenNothingComesBeforeIt() throws SQLException {
+        assertThat(resolve(config()).accessKeyId()).isEqualTo("AKIADEFAULTPROFILE1");
+        try (Credentials credentials = new Credentials(config())) {
+            assertThat(credentials.source()).isEqualTo("profile 'default' (access keys)");
+        }
+    }
+
+    @Test
+    void aRegionOnlyDefaultProfileIsSkippedAndWithNothingElseTheFailureSaysWhatIsMissing() throws IOException {
+        System.setProperty("aws.sharedCredentialsFile", Files.writeString(dir.resolve("credentials"), "").toString());
+        Files.writeString(dir.resolve("config"), "[default]\nregion = us-east-1\n");
+        assertThatThrownBy(() -> resolve(config()))
+                .hasMessageContaining("AWS_EC2_METADATA_DISABLED")
+                .hasMessageContaining("no AWS_ACCESS_KEY_ID, no AWS_WEB_IDENTITY_TOKEN_FILE");
+    }
+
+    @Test
+    void anAccessKeyWithoutSecretFailsInsteadOfFallingThrough() {
+        System.setProperty("aws.accessKeyId", "AKIAONLYTHEKEYID0001");
+        assertThatThrownBy(() -> resolve(config()))
+                .hasMessageContaining("system properties aws.accessKeyId/aws.secretAccessKey")
+                .hasMessageContaining("Set aws.secretAccessKey");
+    }
+
+    @Test
+    void theDescriptionNamesTheSourceAndKeyPrefixButNoSecret() throws SQLException {
+        System.setProperty("aws.accessKeyId", "ASIAEXAMPLEKEY000001");
+        System.setProperty("aws.secretAccessKey", "the-secret-key");
+        System.setProperty("aws.sessionToken", "the-session-token");
+        try (Credentials credentials = new Credentials(config())) {
+            String described = credentials.describe(credentials.resolve());
+            assertThat(described).startsWith("system properties aws.accessKeyId/aws.secretAccessKey, access key ASIA…")
+                    .doesNotContain("EXAMPLEKEY").doesNotContain("the-secret-key").doesNotContain("the-session-token");
+        }
+    }
+
+    @Test
+    void assumeRoleSettingsNeedARoleAndAValidArn() {
+        assertThatThrownBy(() -> IamConfig.builder().host(HOST).property("user", "admin")
+                .property("awsExternalId", "shared-id").build())
+                .isInstanceOf(IamConfigException.class)
+                .hasMessageContaining("awsExternalId applies only to an assumed role: set awsRoleArn");
+        assertThatThrownBy(() -> IamConfig.builder().host(HOST).property("user", "admin")
+                .property("awsRoleArn", "app-role").build())
+                .hasMessageContaining("Invalid value 'app-role' for property awsRoleArn: expected a role ARN");
+        assertThatThrownBy(() -> IamConfig.builder().host(HOST).property("user", "admin")
+                .property("awsRoleArn", "arn:aws:iam::123456789012:role/app").property("awsRoleDurationSeconds", 600).build())
+                .hasMessageContaining("expected a whole number from 900 to 43200");
+    }
+
+    @Test
+    void twoRolesNeverShareCredentialsOrTokens() {
+        IamConfig a = IamConfig.builder().host(HOST).property("user", "admin")
+                .property("awsRoleArn", "arn:aws:iam::123456789012:role/a").build();
+        IamConfig b = IamConfig.builder().host(HOST).property("user", "admin")
+                .property("awsRoleArn", "arn:aws:iam::123456789012:role/b").build();
+        IamConfig bWithExternalId = IamConfig.builder().host(HOST).property("user", "admin")
+                .property("awsRoleArn", "arn:aws:iam::123456789012:role/b").property("awsExternalId", "x-1").build();
+        assertThat(a.credentialsKey()).isNotEqualTo(b.credentialsKey()).isNotEqualTo(config().credentialsKey());
+        assertThat(b.credentialsKey()).isNotEqualTo(bWithExternalId.credentialsKey());
+        assertThat(a.tokenKey()).isNotEqualTo(b.tokenKey());
+        assertThat(bWithExternalId.credentialsKey().toString()).doesNotContain("x-1");
+        assertThat(a.assumeRole().sessionName()).matches("iamdb[\\w+=,.@-]{0,59}");
+    }
+}
