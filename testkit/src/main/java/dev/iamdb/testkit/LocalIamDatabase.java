@@ -102,7 +102,7 @@ public final class LocalIamDatabase implements AutoCloseable {
             for (String role : b.roles) {
                 roleDirectory.createLoginRole(role, identity().principalArn());
             }
-            TokenVerifier verifier = new TokenVerifier(service, endpoint, endpointPort, region, identities, b.clock);
+            TokenVerifier verifier = new TokenVerifier(service, endpoint, endpointPort, region, identities, b.aws, b.clock);
             Consumer<AuthDecision> recorder = this::record;
             if (b.decisionListener != null) {
                 recorder = recorder.andThen(b.decisionListener);
@@ -351,8 +351,20 @@ public final class LocalIamDatabase implements AutoCloseable {
         private List<String> certificateNames;
         private boolean selfSignedCertificate;
         private int connectionRateLimit;
+        private LocalAws aws;
 
         private Builder() {
+        }
+
+        /**
+         * Also accepts tokens signed with what {@code aws} issues: its user's long-term keys, and each session
+         * credential (IMDS, container, STS, SSO portal) as its role's ARN until the session expires by {@code aws}'s
+         * clock. Grant a role to the principal with {@link LocalIamDatabase#grant(String, String)
+         * grant(role, aws.roleArn(name))}.
+         */
+        public Builder aws(LocalAws aws) {
+            this.aws = Objects.requireNonNull(aws, "aws");
+            return this;
         }
 
         /** DSQL (default) or RDS. */

@@ -10,9 +10,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The parts of AWS Signature Version 4 that a presigned {@code GET /} with only the {@code host} header
- * signed needs. Written against the SigV4 specification, independent of any AWS SDK, so the gateway
- * checks tokens the way AWS does rather than the way iamdb's signer produces them.
+ * The parts of AWS Signature Version 4 that the testkit checks: a presigned {@code GET /} with only the
+ * {@code host} header signed (IAM auth tokens), and a request signed in its {@code Authorization} header (the
+ * local STS). Written against the SigV4 specification, independent of any AWS SDK, so the testkit checks
+ * signatures the way AWS does rather than the way a client produces them.
  */
 final class SigV4 {
 
@@ -36,6 +37,32 @@ final class SigV4 {
             String amzDate, String region, String service) {
         String canonicalRequest = "GET\n/\n" + canonicalQuery(queryWithoutSignature) + "\nhost:" + signedHost
                 + "\n\nhost\n" + EMPTY_PAYLOAD_SHA256;
+        return signature(secretKey, canonicalRequest, amzDate, region, service);
+    }
+
+    /**
+     * The hex signature of a request signed in its {@code Authorization} header.
+     *
+     * @param query         decoded query parameters (empty for a form POST)
+     * @param signedHeaders the lower-case names from {@code SignedHeaders}, in their order there
+     * @param headerValues  the value of each signed header as received (several values joined with commas)
+     * @param payloadHash   hex SHA-256 of the body, or the {@code x-amz-content-sha256} value the client sent
+     */
+    static String headerSignature(String secretKey, String method, String path, List<Map.Entry<String, String>> query,
+            List<String> signedHeaders, Map<String, String> headerValues, String payloadHash, String amzDate,
+            String region, String service) {
+        StringBuilder canonical = new StringBuilder().append(method).append('\n').append(path).append('\n')
+                .append(canonicalQuery(query)).append('\n');
+        for (String name : signedHeaders) {
+            String value = headerValues.getOrDefault(name, "");
+            canonical.append(name).append(':').append(value.trim().replaceAll(" +", " ")).append('\n');
+        }
+        canonical.append('\n').append(String.join(";", signedHeaders)).append('\n').append(payloadHash);
+        return signature(secretKey, canonical.toString(), amzDate, region, service);
+    }
+
+    private static String signature(String secretKey, String canonicalRequest, String amzDate, String region,
+            String service) {
         String scope = amzDate.substring(0, 8) + "/" + region + "/" + service + "/aws4_request";
         String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + sha256Hex(canonicalRequest);
         byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), amzDate.substring(0, 8));
@@ -79,8 +106,12 @@ final class SigV4 {
     }
 
     static String sha256Hex(String text) {
+        return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256Hex(byte[] bytes) {
         try {
-            return hex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), HEX_LOWER);
+            return hex(MessageDigest.getInstance("SHA-256").digest(bytes), HEX_LOWER);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available in this JVM", e);
         }

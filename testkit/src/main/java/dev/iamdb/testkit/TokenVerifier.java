@@ -33,6 +33,7 @@ public final class TokenVerifier {
     private final int endpointPort;
     private final String region;
     private final Map<String, Identity> identitiesByAccessKey;
+    private final LocalAws aws;
     private final Clock clock;
 
     /**
@@ -41,6 +42,16 @@ public final class TokenVerifier {
      */
     public TokenVerifier(Service service, String endpoint, int endpointPort, String region, List<Identity> identities,
             Clock clock) {
+        this(service, endpoint, endpointPort, region, identities, null, clock);
+    }
+
+    /**
+     * As {@link #TokenVerifier(Service, String, int, String, List, Clock)}, also accepting what {@code aws} (may be
+     * null) has issued: its user's keys, and its sessions until they expire by {@code aws}'s clock.
+     */
+    public TokenVerifier(Service service, String endpoint, int endpointPort, String region, List<Identity> identities,
+            LocalAws aws, Clock clock) {
+        this.aws = aws;
         this.service = service;
         this.endpoint = endpoint;
         this.endpointPort = endpointPort;
@@ -80,6 +91,9 @@ public final class TokenVerifier {
             throw new LoginRejected("credential scope date does not match X-Amz-Date");
         }
         Identity identity = identitiesByAccessKey.get(scope[0]);
+        if (identity == null && aws != null) {
+            identity = aws.identityForLogin(scope[0]);
+        }
         if (identity == null) {
             throw new LoginRejected("unknown access key id");
         }
@@ -94,6 +108,9 @@ public final class TokenVerifier {
                 : securityToken == null || !MessageDigest.isEqual(identity.sessionToken().getBytes(StandardCharsets.UTF_8),
                         securityToken.getBytes(StandardCharsets.UTF_8))) {
             throw new LoginRejected("security token does not match the credentials");
+        }
+        if (aws != null) {
+            aws.requireLive(scope[0]);
         }
         if (!service.signingName().equals(scope[3])) {
             throw new LoginRejected("wrong service '" + scope[3] + "'; this endpoint expects '" + service.signingName() + "'");

@@ -4,6 +4,7 @@ import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.CertificateAuthority;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.InstanceDirectory;
+import dev.iamdb.testkit.LocalAws;
 import dev.iamdb.testkit.ManualClock;
 import dev.iamdb.testkit.Settings;
 import dev.iamdb.testkit.Service;
@@ -100,7 +101,7 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
             started = b.backendUrl != null ? MysqlBackend.external(b.backendUrl, b.backendUser, b.backendPassword)
                     : MysqlBackend.embedded(dir);
             setUp(started);
-            TokenVerifier verifier = new TokenVerifier(Service.RDS, endpoint, endpointPort, region, identities, b.clock);
+            TokenVerifier verifier = new TokenVerifier(Service.RDS, endpoint, endpointPort, region, identities, b.aws, b.clock);
             Consumer<AuthDecision> recorder = this::record;
             if (b.decisionListener != null) {
                 recorder = recorder.andThen(b.decisionListener);
@@ -366,8 +367,19 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
         private Path caDirectory;
         private boolean sessionTokenLogin;
         private Consumer<AuthDecision> decisionListener;
+        private LocalAws aws;
 
         private Builder() {
+        }
+
+        /**
+         * Also accepts RDS tokens signed with what {@code aws} issues: its user's long-term keys, and each session
+         * credential until it expires by {@code aws}'s clock (not with {@link #sessionTokenLogin}, whose session tokens
+         * are those of the configured identities only).
+         */
+        public Builder aws(LocalAws aws) {
+            this.aws = Objects.requireNonNull(aws, "aws");
+            return this;
         }
 
         /** The RDS endpoint name tokens are signed for; default a random {@code iamdb-local.<id>.<region>.rds.amazonaws.com}. */
