@@ -28,7 +28,6 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -191,8 +190,13 @@ public final class ConnectionCheck {
             try {
                 return credentials.resolve();
             } catch (SQLException e) {
-                fail("credentials", e.getMessage(), "Make the route named above work, or remove its settings so that the "
-                        + "intended one is used; 'aws sts get-caller-identity' run in the same environment shows the identity.");
+                // The message ends with the source's fix, which gets its own line here.
+                String message = e.getMessage();
+                String fix = credentials.fix();
+                if (message.endsWith(" " + fix)) {
+                    message = message.substring(0, message.length() - fix.length() - 1);
+                }
+                fail("credentials", message, fix);
                 return null;
             }
         }
@@ -203,7 +207,7 @@ public final class ConnectionCheck {
          * but credentials STS refuses are. Returns STS's clock when it answered.
          */
         private Optional<Instant> callerIdentity(Credentials credentials, AwsCredentialsIdentity identity) {
-            String who = describe(credentials, identity);
+            String who = "from " + credentials.describe(identity);
             String region = config.region() != null ? config.region() : "us-east-1";
             try (StsClient sts = StsClient.builder()
                     .region(Region.of(region))
@@ -371,17 +375,6 @@ public final class ConnectionCheck {
                 return Optional.empty();
             }
         }
-    }
-
-    /** Who the credentials are, never a secret: their source, the key id's first four characters, their expiry. */
-    static String describe(Credentials credentials, AwsCredentialsIdentity identity) {
-        StringBuilder d = new StringBuilder("from ").append(credentials.source());
-        d.append(", key ").append(keyPrefix(identity.accessKeyId()));
-        if (identity instanceof AwsSessionCredentialsIdentity) {
-            d.append(" (temporary)");
-        }
-        identity.expirationTime().ifPresent(e -> d.append(", expires ").append(e));
-        return d.toString();
     }
 
     /** AKIA (long-term) or ASIA (temporary) and the like tell enough; the rest of an access key id is left out. */

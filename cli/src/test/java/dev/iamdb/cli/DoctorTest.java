@@ -2,23 +2,35 @@ package dev.iamdb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iamdb.testkit.AwsSystemProperties;
 import dev.iamdb.testkit.Identity;
+import dev.iamdb.testkit.LocalAws;
 import dev.iamdb.testkit.LocalIamDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code iamdb doctor} against the local Aurora DSQL: a setup that works, and one broken setup per step, each
- * failing at its own step with its own advice, later steps skipped, exit status 1, and no secret printed.
+ * {@code iamdb doctor} against the local Aurora DSQL and the local AWS: setups that work, and one broken setup per
+ * step, each failing at its own step with its own advice, later steps skipped, exit status 1, and no secret printed.
  */
 class DoctorTest {
     private static final String ENDPOINT = "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws";
@@ -29,21 +41,25 @@ class DoctorTest {
     private static final Identity STRANGER = Identity.withSessionToken("ASIADOCTOREXAMPLE002", "doctor-stranger-secret",
             "FwoGZXIvYXdzEDoctor//session+token=", "arn:aws:iam::123456789012:role/stranger");
 
+    private static LocalAws aws;
     private static LocalIamDatabase db;
     private static int noSts;
 
     @RegisterExtension
-    final FakeAwsCredentials aws = new FakeAwsCredentials();
+    final FakeAwsCredentials fakeCredentials = new FakeAwsCredentials();
 
     @BeforeAll
-    static void start() {
-        db = LocalIamDatabase.builder().endpoint(ENDPOINT).identities(OWNER, STRANGER).role("app").start();
+    static void start() throws SQLException {
+        aws = LocalAws.builder().role("doctor").start();
+        db = LocalIamDatabase.builder().endpoint(ENDPOINT).identities(OWNER, STRANGER).aws(aws).role("app").start();
+        db.grant("app", aws.roleArn("doctor"));
         noSts = DoctorRun.closedPort();
     }
 
     @AfterAll
     static void stop() {
         db.close();
+        aws.close();
     }
 
     /** STS on a loopback port nothing listens on, and no instance metadata: no test reaches AWS. */
@@ -68,7 +84,7 @@ class DoctorTest {
         assertThat(run.steps().keySet()).containsExactlyElementsOf(DoctorRun.ALL_STEPS);
         assertThat(run.step("configuration").detail()).contains("service dsql", "region us-east-1", "signed host " + ENDPOINT,
                 "action DbConnect", "user app", "127.0.0.1:" + db.port());
-        assertThat(run.step("credentials").detail()).contains("default AWS credentials chain", "key AKIA…", "STS is not reachable");
+        assertThat(run.step("credentials").detail()).contains("access key AKIA…", "STS is not reachable");
         assertThat(run.step("token").detail()).contains("signed for " + ENDPOINT, "region us-east-1", "action DbConnect");
         assertThat(run.step("clock").symbol()).isEqualTo("○");
         assertThat(run.step("clock").detail()).contains("not measurable");
@@ -95,7 +111,7 @@ class DoctorTest {
         DoctorRun.Step failed = run.failedAt("login", "query");
         assertThat(failed.detail()).contains("the server rejected the token for user 'app'");
         assertThat(failed.fix()).contains("dsql:DbConnect", "AWS IAM GRANT app TO", "region us-east-1", "signed for host '" + ENDPOINT);
-        assertThat(run.step("credentials").detail()).contains("key ASIA…", "(temporary)");
+        assertThat(run.step("credentials").detail()).contains("access key ASIA…");
         assertThat(run.out()).doesNotContain(STRANGER.secretAccessKey(), STRANGER.sessionToken(), "FwoG", STRANGER.accessKeyId(),
                 "X-Amz-Signature");
     }
@@ -108,6 +124,68 @@ class DoctorTest {
         assertThat(failed.detail()).contains("refused");
         assertThat(failed.fix()).contains("port in the URL", "5432");
         assertThat(run.step("token").passed()).isTrue();
+    }
+
+    /** EKS IRSA through the local STS, which also says who the credentials are and what time it is. */
+    @Test
+    void webIdentityWithTheCallersIdentityAndClock() {
+        try (AwsSystemProperties route = aws.useSystemProperties(LocalAws.Route.WEB_IDENTITY, "doctor")) {
+            DoctorRun run = DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--user", "app");
+            assertThat(run.status()).as(run.out() + run.err()).isZero();
+            assertThat(run.step("credentials").detail()).containsIgnoringCase("web identity")
+                    .contains("access key ASIA…", "identity arn:aws:sts::" + aws.accountId() + ":assumed-role/doctor/");
+            assertThat(run.step("clock").passed()).isTrue();
+            assertThat(run.step("clock").detail()).contains("STS's");
+            assertThat(run.step("query").detail()).isEqualTo("select current_user returned app");
+            Identity issued = aws.issued().get(aws.issued().size() - 1);
+            assertThat(run.out()).doesNotContain(issued.secretAccessKey(), issued.sessionToken(), issued.accessKeyId());
+        }
+    }
+
+    /** Keys STS does not know fail at the credentials step, before any token is signed. */
+    @Test
+    void credentialsStsRefuses() {
+        try (AwsSystemProperties route = aws.useSystemProperties(LocalAws.Route.WEB_IDENTITY, "doctor")) {
+            System.clearProperty("aws.webIdentityTokenFile");
+            System.clearProperty("aws.roleArn");
+            FakeAwsCredentials.use("AKIADOCTORUNKNOWN009", "unknown-secret", null);
+            DoctorRun run = DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--user", "app");
+            DoctorRun.Step failed = run.failedAt("credentials", "token", "clock", "login", "query");
+            assertThat(failed.detail()).contains("access key AKIA…", "STS GetCallerIdentity refused them (HTTP 403");
+            assertThat(failed.fix()).contains("not valid in AWS");
+            assertThat(run.out()).doesNotContain("unknown-secret", "AKIADOCTORUNKNOWN009");
+        }
+    }
+
+    /** The default chain must not skip a configured web identity and sign as someone else. */
+    @Test
+    void missingWebIdentityTokenFile(@TempDir Path dir) {
+        try (AwsSystemProperties route = aws.useSystemProperties(LocalAws.Route.WEB_IDENTITY, "doctor")) {
+            System.setProperty("aws.webIdentityTokenFile", dir.resolve("missing-token").toString());
+            DoctorRun run = DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--user", "app");
+            DoctorRun.Step failed = run.failedAt("credentials", "token", "clock", "login", "query");
+            assertThat(failed.detail()).containsIgnoringCase("web identity").contains("missing-token");
+            assertThat(failed.fix()).containsIgnoringCase("token file");
+            // The network steps need no credentials, and still say what they can.
+            assertThat(run.step("tcp").passed()).isTrue();
+            assertThat(run.step("tls").passed()).isTrue();
+        }
+    }
+
+    /** IAM Identity Center: the SDK reads the SSO token cache under HOME, so this runs as a child JVM. */
+    @Test
+    void expiredSsoSession() throws IOException {
+        Map<String, String> env = new HashMap<>(aws.environment(LocalAws.Route.SSO_SESSION, "doctor"));
+        Path cached = aws.home().resolve(".aws/sso/cache/" + sha1(LocalAws.SSO_SESSION_NAME) + ".json");
+        String expired = Files.readString(cached).replaceAll("\"expiresAt\":\"[^\"]*\"",
+                "\"expiresAt\":\"" + Instant.now().minusSeconds(3600).truncatedTo(ChronoUnit.SECONDS) + "\"");
+        Files.writeString(cached, expired);
+        DoctorRun run = DoctorRun.childProcess(env, "--url", db.iamdbJdbcUrl(), "--user", "app");
+        DoctorRun.Step failed = run.failedAt("credentials", "token", "clock", "login", "query");
+        assertThat(failed.detail()).contains("profile '" + LocalAws.PROFILE_NAME + "'", "IAM Identity Center (SSO)");
+        assertThat(failed.fix()).contains("expired", "aws sso login --profile " + LocalAws.PROFILE_NAME);
+        String accessToken = expired.replaceAll(".*\"accessToken\":\"([^\"]*)\".*", "$1");
+        assertThat(run.out() + run.err()).doesNotContain(accessToken);
     }
 
     /**
@@ -139,5 +217,13 @@ class DoctorTest {
         assertThat(stray.status()).isEqualTo(Cli.USAGE);
         assertThat(stray.err()).contains("property=value").doesNotContain("stray-secret");
         assertThat(DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--timeout", "0").err()).contains("--timeout", "'0'");
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
