@@ -41,12 +41,16 @@ record DoctorRun(int status, String out, String err, Map<String, Step> steps) {
     }
 
     static DoctorRun inProcess(String... args) {
+        return inProcess(Clock.systemUTC(), args);
+    }
+
+    static DoctorRun inProcess(Clock clock, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] all = new String[args.length + 1];
         all[0] = "doctor";
         System.arraycopy(args, 0, all, 1, args.length);
-        int status = new Cli(Clock.systemUTC()).run(all, InputStream.nullInputStream(),
+        int status = new Cli(clock).run(all, InputStream.nullInputStream(),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return parse(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

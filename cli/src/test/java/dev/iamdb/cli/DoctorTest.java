@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -139,6 +141,21 @@ class DoctorTest {
             assertThat(run.step("query").detail()).isEqualTo("select current_user returned app");
             Identity issued = aws.issued().get(aws.issued().size() - 1);
             assertThat(run.out()).doesNotContain(issued.secretAccessKey(), issued.sessionToken(), issued.accessKeyId());
+        }
+    }
+
+    /** A clock 10 minutes ahead: STS's Date shows it, and the server refuses a token dated in the future. */
+    @Test
+    void clockAhead() {
+        try (AwsSystemProperties route = aws.useSystemProperties(LocalAws.Route.WEB_IDENTITY, "doctor")) {
+            Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
+            DoctorRun run = DoctorRun.inProcess(ahead, "--url", db.iamdbJdbcUrl(), "--user", "app");
+            assertThat(run.status()).isEqualTo(Cli.FAILED);
+            assertThat(run.step("clock").failed()).isTrue();
+            assertThat(run.step("clock").detail()).containsPattern("clock is 6\\d\\d s ahead of STS's");
+            assertThat(run.step("clock").fix()).contains("synchronise the clock");
+            assertThat(run.step("login").detail()).contains("dated in the future");
+            assertThat(run.step("query").skipped()).isTrue();
         }
     }
 
