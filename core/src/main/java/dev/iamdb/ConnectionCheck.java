@@ -208,6 +208,7 @@ public final class ConnectionCheck {
          */
         private Optional<Instant> callerIdentity(Credentials credentials, AwsCredentialsIdentity identity) {
             String who = "from " + credentials.describe(identity);
+            // Only a session-token login (Percona) can have no region; STS answers GetCallerIdentity in any region.
             String region = config.region() != null ? config.region() : "us-east-1";
             try (StsClient sts = StsClient.builder()
                     .region(Region.of(region))
@@ -328,8 +329,11 @@ public final class ConnectionCheck {
                     Throwable server = e.getCause() != null ? e.getCause() : e;
                     fail("login", "the server rejected the token for user '" + config.user() + "': " + firstLine(server),
                             "Check: " + dataSource.rejectionChecklist());
+                } else if (isTlsFailure(e)) {
+                    // MySQL and MariaDB negotiate TLS inside the login, so their TLS failures surface here.
+                    fail("login", "TLS failed: " + firstLine(e.getCause() != null ? e.getCause() : e), config.driver().tlsAdvice());
                 } else {
-                    fail("login", firstLine(e), "See the message; the steps above rule out the network and TLS.");
+                    fail("login", firstLine(e), "See the message; the steps above rule out the network.");
                 }
                 skip("query");
                 return;
@@ -342,6 +346,15 @@ public final class ConnectionCheck {
                 // Only closing can get here: the query reports its own failures.
                 pass("login", "logged in as " + config.user());
             }
+        }
+
+        private boolean isTlsFailure(SQLException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (config.driver().isTlsFailure(t)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void query(Connection c) {
@@ -361,7 +374,7 @@ public final class ConnectionCheck {
             steps.add(new Step(name, Status.FAILED, oneLine(detail), fix));
         }
 
-        void skip(String... names) {
+        private void skip(String... names) {
             String after = steps.stream().filter(s -> s.status() == Status.FAILED).map(Step::name).reduce((a, b) -> b).orElse("?");
             for (String name : names) {
                 steps.add(new Step(name, Status.SKIPPED, "skipped: the " + after + " step failed", null));
