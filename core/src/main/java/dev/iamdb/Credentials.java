@@ -29,8 +29,6 @@ final class Credentials implements AutoCloseable {
     private final String source;
     private final String role;
     private final String fix;
-    /** Whether a failure's message may be shown: the SDK's own providers say nothing secret, a custom one might. */
-    private final boolean sdkProvider;
     private int users = 1;
 
     Credentials(IamConfig config) {
@@ -42,7 +40,6 @@ final class Credentials implements AutoCloseable {
             base = config.providerInstance();
             name = "the supplied credentials provider " + base.getClass().getName();
             advice = "Check the credentials provider the application supplies.";
-            sdkProvider = isSdkClass(base.getClass());
         } else if (config.providerClass() != null) {
             Class<? extends AwsCredentialsProvider> c = config.providerClass();
             // A static create() may return a JVM-wide instance (DefaultCredentialsProvider.create() does), which
@@ -55,7 +52,6 @@ final class Credentials implements AutoCloseable {
             }
             name = "awsCredentialsProvider " + c.getName();
             advice = "Check what " + c.getName() + " needs to find credentials.";
-            sdkProvider = isSdkClass(c);
         } else {
             CredentialsRoute route = config.profile() != null ? CredentialsRoute.namedProfile(config.profile())
                     : CredentialsRoute.select();
@@ -66,7 +62,6 @@ final class Credentials implements AutoCloseable {
             name = config.profile() != null ? "awsProfile: " + route.name() : route.name();
             baseRole = route.role();
             advice = route.fix();
-            sdkProvider = true;
         }
         IamConfig.AssumeRole assume = config.assumeRole();
         if (assume == null) {
@@ -93,11 +88,7 @@ final class Credentials implements AutoCloseable {
                 + ", that the role's trust policy names their principal" + (assume.externalId() != null
                 ? " and requires the external id given in awsExternalId" : " (and needs no sts:ExternalId)")
                 + ", and that awsRoleDurationSeconds is within the role's maximum session duration. If the source "
-                + "itself fails: " + advice;
-    }
-
-    private static boolean isSdkClass(Class<?> c) {
-        return c.getName().startsWith("software.amazon.awssdk.");
+                + "credentials themselves are missing: " + advice;
     }
 
     /** STS in the configuration's region, through the JDK's HTTP client, signed with the source credentials. */
@@ -114,12 +105,8 @@ final class Credentials implements AutoCloseable {
         try {
             return provider.resolveCredentials();
         } catch (RuntimeException e) {
-            // A custom provider's message may hold a secret it was given: then only the type and where it came from.
-            StackTraceElement[] at = e.getStackTrace();
-            String why = sdkProvider ? e.getMessage() : e.getClass().getName() + (at.length > 0 ? " at " + at[0] : "")
-                    + " (its message is not shown, as it may contain a secret)";
-            throw new SQLException("Could not resolve AWS credentials from " + source + ": " + why + " " + fix, "08004",
-                    sdkProvider ? e : null);
+            throw new SQLException("Could not resolve AWS credentials from " + source + ": " + e.getMessage() + " " + fix
+                    + " Running 'aws sts get-caller-identity' with this process's environment shows what AWS sees.", "08004", e);
         }
     }
 

@@ -162,7 +162,7 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
         if (config.sessionTokenLogin()) {
             return m.append("the server runs Percona's auth_awsiam plugin and the user is created with it; ")
                     .append("the user is named after the IAM role whose session this is (the plugin looks for the user name in ")
-                    .append("the caller's ARN); the credentials from ").append(config.credentialsSource())
+                    .append("the caller's ARN); the credentials from ").append(tokens.credentialsSource())
                     .append(" are that role's, and current.").toString();
         }
         if (config.service() == IamService.DSQL) {
@@ -179,7 +179,7 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
             m.append(':').append(config.signedPort());
         }
         return m.append("' (set iamHost if you connect through a tunnel or another name) in region ").append(config.region())
-                .append(" with credentials from ").append(config.credentialsSource())
+                .append(" with credentials from ").append(tokens.credentialsSource())
                 .append("; and that this machine's clock is correct.").toString();
     }
 

@@ -447,6 +447,11 @@ public final class TokenProvider implements AutoCloseable {
         return new SQLException("The token provider for " + describe() + " is closed.", "08003");
     }
 
+    /** Where this provider's credentials come from (the route, profile, class or assumed role), for messages. */
+    String credentialsSource() {
+        return credentials.source();
+    }
+
     private String describe() {
         return "user " + config.user() + " on " + config.signedHost() + " (" + config.service().propertyValue()
                 + ", " + config.region() + ", credentials from " + credentials.source() + ")";

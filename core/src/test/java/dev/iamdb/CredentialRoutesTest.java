@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class CredentialRoutesTest {
 
-    private static final List<String> ROLES = List.of("irsa", "pod", "ecs", "ec2", "sso", "chain", "rotating");
+    private static final List<String> ROLES = List.of("irsa", "pod", "ecs", "ec2", "sso", "sso_legacy", "chain", "rotating");
 
     /** Shared by the local AWS, the gateway and iamdb, so that sessions and tokens age together when it moves. */
     private static final ManualClock clock = ManualClock.runningFromNow();
@@ -43,7 +43,9 @@ class CredentialRoutesTest {
     @BeforeAll
     static void start() throws SQLException {
         LocalAws.Builder b = LocalAws.builder().clock(clock);
-        ROLES.forEach(b::role);
+        // The profile chain's role requires an external id: the route's profile must carry it to AssumeRole.
+        ROLES.forEach(role -> b.role(role.equals("chain") ? LocalAws.Role.named(role).withExternalId("ext-chain")
+                : LocalAws.Role.named(role)));
         aws = b.start();
         db = LocalIamDatabase.builder().aws(aws).clock(clock).role(ROLES.toArray(String[]::new)).start();
         for (String role : ROLES) {
@@ -123,9 +125,18 @@ class CredentialRoutesTest {
      */
     @Test
     void iamIdentityCenterProfileWithAnSsoSession() throws Exception {
-        Map<String, String> env = aws.environment(Route.SSO_SESSION, "sso");
+        connectsInAChildJvm(Route.SSO_SESSION, "sso");
+    }
+
+    @Test
+    void legacyIamIdentityCenterProfile() throws Exception {
+        connectsInAChildJvm(Route.SSO_LEGACY, "sso_legacy");
+    }
+
+    private static void connectsInAChildJvm(Route route, String role) throws Exception {
+        Map<String, String> env = aws.environment(route, role);
         ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CredentialRoutesChild.class.getName(), db.iamdbJdbcUrl(), "sso")
+                "-cp", System.getProperty("java.class.path"), CredentialRoutesChild.class.getName(), db.iamdbJdbcUrl(), role)
                 .redirectErrorStream(true);
         child.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         child.environment().putAll(env);
@@ -139,8 +150,8 @@ class CredentialRoutesTest {
             p.destroyForcibly();
         }
         assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).contains("current_user=sso");
-        assertAcceptedAs("sso");
+        assertThat(output).contains("current_user=" + role);
+        assertAcceptedAs(role);
     }
 
     /**

@@ -248,6 +248,10 @@ final class AwsEndpoints implements AutoCloseable {
                     + " sts:AssumeRole on resource: " + roleArn);
         }
         Duration duration = duration(params, role);
+        if (caller.identity().sessionToken() != null && duration.compareTo(Duration.ofHours(1)) > 0) {
+            throw new Refusal(400, "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit"
+                    + " for roles assumed by role chaining.");
+        }
         LocalAws.Session s = aws.issue(role, sessionName, duration);
         return "<AssumeRoleResponse xmlns=\"" + STS_NAMESPACE + "\"><AssumeRoleResult>" + assumedRoleUser(s)
                 + credentialsXml(s) + "</AssumeRoleResult>" + metadata() + "</AssumeRoleResponse>";

@@ -95,6 +95,7 @@ public final class LocalAws implements AutoCloseable {
     private final Path directory;
     private final AwsEndpoints endpoints;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final List<Identity> issued = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Grant> webIdentityTokens = new ConcurrentHashMap<>();
     private final Map<String, Grant> containerTokens = new ConcurrentHashMap<>();
     private final Map<String, Grant> ssoTokens = new ConcurrentHashMap<>();
@@ -175,19 +176,21 @@ public final class LocalAws implements AutoCloseable {
 
     /** Every session credential issued so far, oldest first; each identity's principal is its role's ARN. */
     public List<Identity> issued() {
-        List<Session> list = new ArrayList<>(sessions.values());
-        list.sort((a, b) -> a.expiration().compareTo(b.expiration()));
-        return list.stream().map(Session::identity).toList();
+        synchronized (issued) {
+            return List.copyOf(issued);
+        }
     }
 
     /**
      * Issues an OIDC token (as EKS projects into a pod) that {@code AssumeRoleWithWebIdentity} accepts for
-     * {@code role} until {@code validFor} has passed by the {@link #clock()}.
+     * {@code role} until {@code validFor} has passed by the {@link #clock()}; zero or negative gives a token that has
+     * already expired.
      */
     public String webIdentityToken(String role, Duration validFor) {
         requireRole(role);
+        Objects.requireNonNull(validFor, "validFor");
         String token = "eyJhbGciOiJSUzI1NiJ9." + Identity.random(TOKEN_ALPHABET, 120) + "." + Identity.random(TOKEN_ALPHABET, 86);
-        webIdentityTokens.put(token, new Grant(role, clock.instant().plus(positive("validFor", validFor))));
+        webIdentityTokens.put(token, new Grant(role, clock.instant().plus(validFor)));
         return token;
     }
 
@@ -196,13 +199,15 @@ public final class LocalAws implements AutoCloseable {
      * {@code role}'s account valid for {@code validFor} by the {@link #clock()}, and writes it to the SSO token cache
      * under {@link #home()} for both profile layouts: {@code ~/.aws/sso/cache/<sha1 of the start URL>.json} (legacy
      * profiles) and {@code <sha1 of the sso-session name>.json} ({@code sso_session} profiles). The file's
-     * {@code expiresAt} is {@code validFor} from now by the system clock, which is what the SDK compares it with.
+     * {@code expiresAt} is {@code validFor} from now by the system clock, which is what the SDK compares it with. Zero
+     * or negative writes a login that has already expired, as a stale {@code aws sso login} leaves it; call this after
+     * {@link #environment} for an SSO route to replace the login that wrote.
      *
      * @return the access token
      */
     public String ssoLogin(String role, Duration validFor) {
         requireRole(role);
-        positive("validFor", validFor);
+        Objects.requireNonNull(validFor, "validFor");
         String token = "aoa" + Identity.random(TOKEN_ALPHABET, 200);
         ssoTokens.put(token, new Grant(role, clock.instant().plus(validFor)));
         String expiresAt = Instant.now().plus(validFor).truncatedTo(ChronoUnit.SECONDS).toString();
@@ -368,6 +373,7 @@ public final class LocalAws implements AutoCloseable {
                 "arn:aws:iam::" + accountId + ":role/" + role.name());
         Session s = new Session(id, role, sessionName, clock.instant().plus(duration).truncatedTo(ChronoUnit.SECONDS));
         sessions.put(id.accessKeyId(), s);
+        issued.add(id);
         return s;
     }
 
@@ -407,13 +413,6 @@ public final class LocalAws implements AutoCloseable {
                     + roles.keySet() + " (add one with LocalAws.builder().role(name))");
         }
         return r;
-    }
-
-    private static Duration positive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + ": '" + d + "' must be positive");
-        }
-        return d;
     }
 
     static String sha1Hex(String text) {

@@ -196,7 +196,7 @@ public final class LocalIamDatabase implements AutoCloseable {
         return identities.get(0);
     }
 
-    /** All identities whose tokens are accepted. */
+    /** All identities configured for this database; with {@link Builder#aws(LocalAws)}, what it issues is accepted too. */
     public List<Identity> identities() {
         return identities;
     }

@@ -22,6 +22,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *     static LocalIamDatabaseExtension db = new LocalIamDatabaseExtension(
  *             LocalIamDatabase.builder().service(Service.RDS).role("app"));
  * }
+ *
+ * class MyCredentialsTest {                                // with a local AWS beside the database
+ *     @RegisterExtension
+ *     static LocalIamDatabaseExtension db = new LocalIamDatabaseExtension(
+ *             LocalIamDatabase.builder(), LocalAws.builder().role("app"));
+ *     @Test void irsa(LocalIamDatabase db, LocalAws aws) { ... }
+ * }
  * }</pre>
  */
 public final class LocalIamDatabaseExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
@@ -30,6 +37,7 @@ public final class LocalIamDatabaseExtension implements BeforeAllCallback, After
             LocalIamDatabaseExtension.class);
 
     private final LocalIamDatabase.Builder builder;
+    private final LocalAws.Builder awsBuilder;
 
     /** Defaults: see {@link LocalIamDatabase#builder()}. */
     public LocalIamDatabaseExtension() {
@@ -39,11 +47,27 @@ public final class LocalIamDatabaseExtension implements BeforeAllCallback, After
     /** Starts instances from {@code builder}'s settings. */
     public LocalIamDatabaseExtension(LocalIamDatabase.Builder builder) {
         this.builder = Objects.requireNonNull(builder, "builder");
+        this.awsBuilder = null;
+    }
+
+    /**
+     * Starts a {@link LocalAws} from {@code aws}'s settings and then a database from {@code builder}'s that accepts what
+     * it issues ({@link LocalIamDatabase.Builder#aws(LocalAws)} is set on {@code builder} at each start). Both are
+     * injected into parameters of their types.
+     */
+    public LocalIamDatabaseExtension(LocalIamDatabase.Builder builder, LocalAws.Builder aws) {
+        this.builder = Objects.requireNonNull(builder, "builder");
+        this.awsBuilder = Objects.requireNonNull(aws, "aws");
     }
 
     /** The running instance of the current test class (for use from a {@code @RegisterExtension} field). */
     public LocalIamDatabase get(ExtensionContext context) {
         return database(context);
+    }
+
+    /** The local AWS of the current test class, or null when this extension was made without one. */
+    public LocalAws aws(ExtensionContext context) {
+        return running(context).aws();
     }
 
     @Override
@@ -53,29 +77,56 @@ public final class LocalIamDatabaseExtension implements BeforeAllCallback, After
 
     @Override
     public void afterAll(ExtensionContext context) {
-        LocalIamDatabase db = context.getStore(NAMESPACE).remove(this, LocalIamDatabase.class);
-        if (db != null) {
-            db.close();
+        Running running = context.getStore(NAMESPACE).remove(this, Running.class);
+        if (running != null) {
+            running.close();
         }
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == LocalIamDatabase.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == LocalIamDatabase.class || type == LocalAws.class && awsBuilder != null;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return database(context);
+        return parameter.getParameter().getType() == LocalAws.class ? aws(context) : database(context);
     }
 
-    /** The instance lives in the class-level store, so every test of the class shares it. */
     private LocalIamDatabase database(ExtensionContext context) {
+        return running(context).db();
+    }
+
+    /** The instances live in the class-level store, so every test of the class shares them. */
+    private Running running(ExtensionContext context) {
         ExtensionContext classContext = context;
         while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
             classContext = classContext.getParent().get();
         }
-        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(this, key -> builder.start(),
-                LocalIamDatabase.class);
+        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(this, key -> start(), Running.class);
+    }
+
+    private Running start() {
+        if (awsBuilder == null) {
+            return new Running(builder.start(), null);
+        }
+        LocalAws aws = awsBuilder.start();
+        try {
+            return new Running(builder.aws(aws).start(), aws);
+        } catch (RuntimeException e) {
+            aws.close();
+            throw e;
+        }
+    }
+
+    /** The database of a test class and its local AWS, if any; closed together. */
+    private record Running(LocalIamDatabase db, LocalAws aws) {
+        void close() {
+            db.close();
+            if (aws != null) {
+                aws.close();
+            }
+        }
     }
 }

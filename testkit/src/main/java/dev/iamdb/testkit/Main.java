@@ -21,7 +21,7 @@ public final class Main {
 
     static final String USAGE = "usage: java -jar iamdb-local.jar [--service dsql|rds] [--endpoint HOST] [--region R]"
             + " [--port N] [--role NAME]... [--no-tls] [--ca-dir DIR] [--max-connection-seconds N]"
-            + " [--reject-unsupported-sql] [--max-connections-per-second N] [--help]";
+            + " [--reject-unsupported-sql] [--max-connections-per-second N] [--aws ROUTE] [--help]";
     static final String HELP = USAGE + "\n\n"
             + "Runs PostgreSQL behind a loopback gateway that accepts IAM auth tokens as Aurora DSQL or RDS do.\n"
             + "Prints one JSON line with the connection details, then one line per login; stops when stdin closes.\n\n"
@@ -36,6 +36,11 @@ public final class Main {
             + "  --reject-unsupported-sql    fail SQL that Aurora DSQL does not support (dsql only)\n"
             + "  --max-connections-per-second N  refuse logins over N per second with SQLSTATE 53400, as DSQL's\n"
             + "                              connection-rate quota does (default: no limit)\n"
+            + "  --aws ROUTE                 also run a local AWS (STS, instance metadata, container credentials,\n"
+            + "                              SSO portal) on loopback, and print in the JSON line, under \"aws\", the\n"
+            + "                              environment that makes the AWS SDK's default chain get role iamdb-local's\n"
+            + "                              credentials by ROUTE: web-identity, pod-identity, container,\n"
+            + "                              instance-metadata, sso-session, sso-legacy or role-profile\n"
             + "  -h, --help                  print this help and exit\n";
 
     private Main() {
@@ -45,8 +50,81 @@ public final class Main {
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         // start() rejects combinations of options (e.g. --reject-unsupported-sql with rds) the same way.
-        serve(List.of(args), HELP, USAGE, out, () -> parse(args).decisionListener(d -> out.println(describe(d))).start(),
-                Main::json);
+        serve(List.of(args), HELP, USAGE, out, () -> Running.start(args, d -> out.println(describe(d))), Running::json);
+    }
+
+    /**
+     * The database and, with {@code --aws}, the local AWS beside it. The AWS role is {@value #AWS_ROLE} in the default
+     * account: the ARN of the database's generated identity, so its sessions may log in as every role created.
+     */
+    record Running(LocalIamDatabase db, LocalAws aws, LocalAws.Route route) implements AutoCloseable {
+        static Running start(String[] args, java.util.function.Consumer<AuthDecision> decisions) {
+            LocalAws.Route route = awsRoute(args);
+            LocalAws aws = route == null ? null : LocalAws.builder().role(AWS_ROLE).start();
+            try {
+                LocalIamDatabase.Builder b = parse(args).decisionListener(decisions);
+                if (aws != null) {
+                    b.aws(aws);
+                }
+                return new Running(b.start(), aws, route);
+            } catch (RuntimeException e) {
+                if (aws != null) {
+                    aws.close();
+                }
+                throw e;
+            }
+        }
+
+        String json() {
+            String db = Main.json(this.db);
+            if (aws == null) {
+                return db;
+            }
+            List<String> env = new ArrayList<>();
+            aws.environment(route, AWS_ROLE).forEach((k, v) -> env.add(quote(k) + ":" + quote(v)));
+            return db.substring(0, db.length() - 1) + ",\"aws\":{\"endpoint\":" + quote(aws.endpoint().toString())
+                    + ",\"accountId\":" + quote(aws.accountId()) + ",\"roleArn\":" + quote(aws.roleArn(AWS_ROLE))
+                    + ",\"route\":" + quote(routeName(route)) + ",\"environment\":{" + String.join(",", env) + "}}}";
+        }
+
+        @Override
+        public void close() {
+            db.close();
+            if (aws != null) {
+                aws.close();
+            }
+        }
+    }
+
+    /** The local AWS role of {@code --aws}; with the default account its ARN is {@link Identity#DEFAULT_PRINCIPAL_ARN}. */
+    static final String AWS_ROLE = "iamdb-local";
+
+    /** The route named by {@code --aws}, or null without it. */
+    static LocalAws.Route awsRoute(String[] args) {
+        LocalAws.Route route = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--aws")) {
+                String name = value(args, ++i, "--aws");
+                route = null;
+                for (LocalAws.Route r : LocalAws.Route.values()) {
+                    if (routeName(r).equals(name)) {
+                        route = r;
+                    }
+                }
+                if (route == null) {
+                    List<String> names = new ArrayList<>();
+                    for (LocalAws.Route r : LocalAws.Route.values()) {
+                        names.add(routeName(r));
+                    }
+                    throw new IllegalArgumentException("--aws: '" + name + "' is not a route; expected one of " + names);
+                }
+            }
+        }
+        return route;
+    }
+
+    static String routeName(LocalAws.Route route) {
+        return route.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /**
@@ -124,6 +202,9 @@ public final class Main {
                 case "--max-connections-per-second":
                     b.connectionRateLimit(number(args, ++i, option, 1, Integer.MAX_VALUE));
                     break;
+                case "--aws":
+                    i++; // read by awsRoute
+                    break;
                 case "--max-connection-seconds":
                     b.maxConnectionDuration(Duration.ofSeconds(number(args, ++i, option, 1, Integer.MAX_VALUE)));
                     break;
@@ -174,6 +255,7 @@ public final class Main {
                 + ",\"roles\":[" + String.join(",", roles) + "]"
                 + ",\"sslRootCert\":" + (db.caCertificate() == null ? "null" : quote(db.caCertificate().toString()))
                 + ",\"jdbcUrl\":" + quote(db.jdbcUrl())
+                + ",\"iamdbJdbcUrl\":" + quote(db.iamdbJdbcUrl())
                 + "}";
     }
 

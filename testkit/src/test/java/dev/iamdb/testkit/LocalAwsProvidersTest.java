@@ -170,6 +170,18 @@ class LocalAwsProvidersTest {
     }
 
     @Test
+    void anExpiredSsoLoginIsWrittenWithItsExpiryInThePast() throws Exception {
+        String token = aws.ssoLogin("app", Duration.ofHours(-1));
+        String cached = java.nio.file.Files.readString(aws.home().resolve(".aws/sso/cache/"
+                + LocalAws.sha1Hex(LocalAws.SSO_SESSION_NAME) + ".json"));
+        java.util.regex.Matcher expiresAt = java.util.regex.Pattern.compile("\"expiresAt\":\"([^\"]+)\"").matcher(cached);
+        assertThat(expiresAt.find()).isTrue();
+        assertThat(Instant.parse(expiresAt.group(1))).isBefore(Instant.now());
+        assertThat(send(at("/federation/credentials?role_name=app&account_id=" + aws.accountId())
+                .header("x-amz-sso_bearer_token", token)).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void theSsoCacheIsWrittenUnderTheSha1OfTheStartUrlAndOfTheSessionName() {
         aws.ssoLogin("app", Duration.ofHours(1));
         // Names computed independently: SHA-1 of the start URL and of the session name, as the SDK and the CLI do.

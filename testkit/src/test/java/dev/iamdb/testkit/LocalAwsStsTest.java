@@ -147,6 +147,17 @@ class LocalAwsStsTest {
     }
 
     @Test
+    void aChainedSessionLastsAtMostAnHour() {
+        Credentials first = assumeRole(userKeys(), b -> b.roleArn(aws.roleArn("app")).roleSessionName("s1")).credentials();
+        AwsCredentials session = AwsSessionCredentials.create(first.accessKeyId(), first.secretAccessKey(), first.sessionToken());
+        StsException e = refusal(() -> assumeRole(session, b -> b.roleArn(aws.roleArn("long")).roleSessionName("s2")
+                .durationSeconds(7200)));
+        assertThat(e.awsErrorDetails().errorMessage()).contains("1 hour session limit for roles assumed by role chaining");
+        assertThat(assumeRole(session, b -> b.roleArn(aws.roleArn("long")).roleSessionName("s2")).assumedRoleUser().arn())
+                .endsWith(":assumed-role/long/s2");
+    }
+
+    @Test
     void aRoleSessionNameOutsideTheAllowedCharactersIsAValidationError() {
         StsException e = refusal(() -> assumeRole(userKeys(), b -> b.roleArn(aws.roleArn("app")).roleSessionName("a b")));
         assertThat(e.statusCode()).isEqualTo(400);

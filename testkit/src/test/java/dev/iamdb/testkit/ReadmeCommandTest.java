@@ -44,7 +44,7 @@ class ReadmeCommandTest {
                 fields.add(names.group(1));
             }
             assertThat(fields).containsExactly("host", "port", "service", "endpoint", "endpointPort", "region", "database",
-                    "accessKeyId", "secretAccessKey", "principalArn", "roles", "sslRootCert", "jdbcUrl");
+                    "accessKeyId", "secretAccessKey", "principalArn", "roles", "sslRootCert", "jdbcUrl", "iamdbJdbcUrl");
             assertThat(json).contains("\"service\":\"dsql\"", "\"roles\":[\"admin\",\"app\"]");
 
             p.getOutputStream().close();

@@ -234,7 +234,7 @@ public final class LocalIamMysqlDatabase implements AutoCloseable {
         return byToken;
     }
 
-    /** All identities whose tokens are accepted. */
+    /** All identities configured for this database; with {@link Builder#aws(LocalAws)}, what it issues is accepted too. */
     public List<Identity> identities() {
         return identities;
     }

@@ -1,10 +1,12 @@
 package dev.iamdb.testkit.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.Identity;
+import dev.iamdb.testkit.LocalAws;
 import dev.iamdb.testkit.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,21 +22,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsUtilities;
 
 /** MySQL Connector/J through the gateway: RdsUtilities tokens, TLS verified, refusals as RDS sends them. */
 class MysqlConnectorJTest {
 
     static final ManualClock clock = new ManualClock();
     static LocalIamMysqlDatabase db;
+    static LocalAws aws;
 
     @BeforeAll
     static void start() {
-        db = LocalIamMysqlDatabase.builder().user("app").clock(clock).start();
+        aws = LocalAws.builder().clock(clock).role("app").start();
+        db = LocalIamMysqlDatabase.builder().user("app").clock(clock).aws(aws).start();
     }
 
     @AfterAll
     static void stop() {
         db.close();
+        aws.close();
     }
 
     @BeforeEach
@@ -55,6 +63,27 @@ class MysqlConnectorJTest {
             assertThat(d.accessKeyId()).isEqualTo(db.identity().accessKeyId());
         });
         assertThat(db.passwordsReceived()).isEqualTo(1);
+    }
+
+    @Test
+    void acceptsASessionFromTheLocalAwsUntilItExpiresByTheClock() throws SQLException {
+        aws.environment(LocalAws.Route.INSTANCE_METADATA, "app");
+        try (InstanceProfileCredentialsProvider instance = InstanceProfileCredentialsProvider.builder()
+                .endpoint(aws.endpoint().toString()).build()) {
+            RdsUtilities rds = RdsUtilities.builder().region(Region.of(db.region())).credentialsProvider(instance).build();
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "app", rds.generateAuthenticationToken(
+                    b -> b.hostname(db.endpoint()).port(db.endpointPort()).username("app")))) {
+                assertThat(query(c, "select current_user()")).isEqualTo("app@%");
+            }
+            clock.advance(Duration.ofHours(6));
+            // The provider still holds the session (it refreshes by the real time); the gateway's clock ended it.
+            String lateToken = rds.generateAuthenticationToken(
+                    b -> b.hostname(db.endpoint()).port(db.endpointPort()).username("app"));
+            assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), "app", lateToken).close())
+                    .isInstanceOf(SQLException.class);
+        }
+        assertThat(db.decisions()).extracting(AuthDecision::accepted).containsExactly(true, false);
+        assertThat(db.decisions().get(1).reason()).isEqualTo("The security token included in the request is expired");
     }
 
     @Test

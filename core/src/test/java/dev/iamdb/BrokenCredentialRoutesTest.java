@@ -3,6 +3,7 @@ package dev.iamdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iamdb.testkit.AwsSystemProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,38 +21,37 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * and only that one. The SDK default chain would skip a broken route and sign with the next (here a
  * {@code [default]} profile with access keys), far from the cause.
  */
-class CredentialsRouteTest {
+class BrokenCredentialRoutesTest {
     private static final String HOST = "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws";
-    private static final String[] SETTINGS = {"aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken",
-        "aws.webIdentityTokenFile", "aws.roleArn", "aws.profile", "aws.configFile", "aws.sharedCredentialsFile",
-        "aws.disableEc2Metadata"};
 
     @TempDir
     Path dir;
-    private final Map<String, String> saved = new HashMap<>();
+    private final Map<String, String> environment = new HashMap<>();
+    private AwsSystemProperties settings;
 
+    /** A default profile that the SDK chain would fall back to; the strict route must not. */
     @BeforeEach
-    void isolate() throws IOException {
-        for (String key : SETTINGS) {
-            saved.put(key, System.clearProperty(key));
-        }
-        // A default profile that the SDK chain would fall back to; the strict route must not.
+    void defaultProfileOnly() throws IOException {
         Path credentials = Files.writeString(dir.resolve("credentials"),
                 "[default]\naws_access_key_id = AKIADEFAULTPROFILE1\naws_secret_access_key = default-profile-secret\n");
-        System.setProperty("aws.sharedCredentialsFile", credentials.toString());
-        System.setProperty("aws.configFile", Files.writeString(dir.resolve("config"), "").toString());
-        System.setProperty("aws.disableEc2Metadata", "true");
+        environment.put("AWS_SHARED_CREDENTIALS_FILE", credentials.toString());
+        environment.put("AWS_CONFIG_FILE", Files.writeString(dir.resolve("config"), "").toString());
+        environment.put("AWS_EC2_METADATA_DISABLED", "true");
     }
 
     @AfterEach
     void restore() {
-        saved.forEach((key, value) -> {
-            if (value == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, value);
-            }
-        });
+        if (settings != null) {
+            settings.close();
+        }
+    }
+
+    /** Sets the SDK's system properties for {@link #environment} plus {@code more}, clearing every other AWS setting. */
+    private void use(String... more) {
+        for (int i = 0; i < more.length; i += 2) {
+            environment.put(more[i], more[i + 1]);
+        }
+        settings = AwsSystemProperties.set(environment);
     }
 
     private static IamConfig config() {
@@ -66,8 +66,8 @@ class CredentialsRouteTest {
 
     @Test
     void aMissingWebIdentityTokenFileFailsNamingTheRouteInsteadOfUsingTheDefaultProfile() {
-        System.setProperty("aws.webIdentityTokenFile", dir.resolve("no-such-token").toString());
-        System.setProperty("aws.roleArn", "arn:aws:iam::123456789012:role/app");
+        use("AWS_WEB_IDENTITY_TOKEN_FILE", dir.resolve("no-such-token").toString(),
+                "AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/app");
         assertThatThrownBy(() -> resolve(config()))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("web identity (token file " + dir.resolve("no-such-token"))
@@ -77,7 +77,7 @@ class CredentialsRouteTest {
 
     @Test
     void aWebIdentityTokenFileWithoutRoleFailsNamingAwsRoleArn() throws IOException {
-        System.setProperty("aws.webIdentityTokenFile", Files.writeString(dir.resolve("token"), "eyJ.fake.jwt").toString());
+        use("AWS_WEB_IDENTITY_TOKEN_FILE", Files.writeString(dir.resolve("token"), "eyJ.fake.jwt").toString());
         assertThatThrownBy(() -> resolve(config()))
                 .hasMessageContaining("AWS_ROLE_ARN is not")
                 .hasMessageContaining("Set AWS_ROLE_ARN");
@@ -85,7 +85,7 @@ class CredentialsRouteTest {
 
     @Test
     void aNamedProfileThatDoesNotExistFailsNamingTheProfileAndFiles() {
-        System.setProperty("aws.profile", "prod");
+        use("AWS_PROFILE", "prod");
         assertThatThrownBy(() -> resolve(config()))
                 .hasMessageContaining("there is no profile 'prod' in")
                 .hasMessageContaining(dir.resolve("credentials").toString())
@@ -94,6 +94,7 @@ class CredentialsRouteTest {
 
     @Test
     void theDefaultProfileIsUsedWhenNothingComesBeforeIt() throws SQLException {
+        use();
         assertThat(resolve(config()).accessKeyId()).isEqualTo("AKIADEFAULTPROFILE1");
         try (Credentials credentials = new Credentials(config())) {
             assertThat(credentials.source()).isEqualTo("profile 'default' (access keys)");
@@ -102,8 +103,9 @@ class CredentialsRouteTest {
 
     @Test
     void aRegionOnlyDefaultProfileIsSkippedAndWithNothingElseTheFailureSaysWhatIsMissing() throws IOException {
-        System.setProperty("aws.sharedCredentialsFile", Files.writeString(dir.resolve("credentials"), "").toString());
+        Files.writeString(dir.resolve("credentials"), "");
         Files.writeString(dir.resolve("config"), "[default]\nregion = us-east-1\n");
+        use();
         assertThatThrownBy(() -> resolve(config()))
                 .hasMessageContaining("AWS_EC2_METADATA_DISABLED")
                 .hasMessageContaining("no AWS_ACCESS_KEY_ID, no AWS_WEB_IDENTITY_TOKEN_FILE");
@@ -111,7 +113,7 @@ class CredentialsRouteTest {
 
     @Test
     void anAccessKeyWithoutSecretFailsInsteadOfFallingThrough() {
-        System.setProperty("aws.accessKeyId", "AKIAONLYTHEKEYID0001");
+        use("AWS_ACCESS_KEY_ID", "AKIAONLYTHEKEYID0001");
         assertThatThrownBy(() -> resolve(config()))
                 .hasMessageContaining("system properties aws.accessKeyId/aws.secretAccessKey")
                 .hasMessageContaining("Set aws.secretAccessKey");
@@ -119,9 +121,8 @@ class CredentialsRouteTest {
 
     @Test
     void theDescriptionNamesTheSourceAndKeyPrefixButNoSecret() throws SQLException {
-        System.setProperty("aws.accessKeyId", "ASIAEXAMPLEKEY000001");
-        System.setProperty("aws.secretAccessKey", "the-secret-key");
-        System.setProperty("aws.sessionToken", "the-session-token");
+        use("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEKEY000001", "AWS_SECRET_ACCESS_KEY", "the-secret-key",
+                "AWS_SESSION_TOKEN", "the-session-token");
         try (Credentials credentials = new Credentials(config())) {
             String described = credentials.describe(credentials.resolve());
             assertThat(described).startsWith("system properties aws.accessKeyId/aws.secretAccessKey, access key ASIA…")
