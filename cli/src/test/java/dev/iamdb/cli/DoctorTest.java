@@ -9,17 +9,10 @@ import dev.iamdb.testkit.LocalIamDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -191,17 +184,14 @@ class DoctorTest {
 
     /** IAM Identity Center: the SDK reads the SSO token cache under HOME, so this runs as a child JVM. */
     @Test
-    void expiredSsoSession() throws IOException {
-        Map<String, String> env = new HashMap<>(aws.environment(LocalAws.Route.SSO_SESSION, "doctor"));
-        Path cached = aws.home().resolve(".aws/sso/cache/" + sha1(LocalAws.SSO_SESSION_NAME) + ".json");
-        String expired = Files.readString(cached).replaceAll("\"expiresAt\":\"[^\"]*\"",
-                "\"expiresAt\":\"" + Instant.now().minusSeconds(3600).truncatedTo(ChronoUnit.SECONDS) + "\"");
-        Files.writeString(cached, expired);
+    void expiredSsoSession() {
+        Map<String, String> env = aws.environment(LocalAws.Route.SSO_SESSION, "doctor");
+        // A stale 'aws sso login', replacing the fresh one environment() wrote.
+        String accessToken = aws.ssoLogin("doctor", Duration.ofHours(-1));
         DoctorRun run = DoctorRun.childProcess(env, "--url", db.iamdbJdbcUrl(), "--user", "app");
         DoctorRun.Step failed = run.failedAt("credentials", "token", "clock", "login", "query");
         assertThat(failed.detail()).contains("profile '" + LocalAws.PROFILE_NAME + "'", "IAM Identity Center (SSO)");
         assertThat(failed.fix()).contains("expired", "aws sso login --profile " + LocalAws.PROFILE_NAME);
-        String accessToken = expired.replaceAll(".*\"accessToken\":\"([^\"]*)\".*", "$1");
         assertThat(run.out() + run.err()).doesNotContain(accessToken);
     }
 
@@ -234,13 +224,5 @@ class DoctorTest {
         assertThat(stray.status()).isEqualTo(Cli.USAGE);
         assertThat(stray.err()).contains("property=value").doesNotContain("stray-secret");
         assertThat(DoctorRun.inProcess("--url", db.iamdbJdbcUrl(), "--timeout", "0").err()).contains("--timeout", "'0'");
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
