@@ -47,7 +47,9 @@ public final class ConnectionCheck {
 
     /** How a step ended. */
     public enum Status {
+        /** The step worked. */
         PASSED,
+        /** The step found a problem; the step's fix says what to change. */
         FAILED,
         /** Not run, because a step it depends on failed. */
         SKIPPED,
@@ -122,10 +124,11 @@ public final class ConnectionCheck {
             try {
                 credentials = new Credentials(config);
             } catch (IamConfigException e) {
-                fail("credentials", e.getMessage(), "Correct " + e.property() + " as the message says.");
-                skip("token", "clock");
-                network(null);
-                return new ConnectionCheck(steps);
+                return withoutCredentials(e.getMessage(), "Correct " + e.property() + " as the message says.");
+            } catch (RuntimeException e) {
+                // The SDK's providers can refuse a malformed profile file while they are built.
+                return withoutCredentials("could not set up credentials from " + config.credentialsSource() + ": "
+                        + firstLine(e), "Check the AWS config and credentials files and the AWS_* environment variables.");
             }
             try (credentials) {
                 Optional<Instant> serverDate = Optional.empty();
@@ -153,6 +156,14 @@ public final class ConnectionCheck {
                     }
                 }
             }
+            return new ConnectionCheck(steps);
+        }
+
+        /** No credentials provider: nothing to sign with, but the network steps still say what they can. */
+        private ConnectionCheck withoutCredentials(String detail, String fix) {
+            fail("credentials", detail, fix);
+            skip("token", "clock");
+            network(null);
             return new ConnectionCheck(steps);
         }
 
@@ -339,12 +350,19 @@ public final class ConnectionCheck {
                 return;
             }
             try (c) {
-                pass("login", "logged in as " + config.user() + " to " + c.getMetaData().getDatabaseProductName() + " "
-                        + c.getMetaData().getDatabaseProductVersion());
+                pass("login", "logged in as " + config.user() + server(c));
                 query(c);
             } catch (SQLException e) {
-                // Only closing can get here: the query reports its own failures.
-                pass("login", "logged in as " + config.user());
+                // Only closing can get here, after both steps are recorded: nothing left to report.
+            }
+        }
+
+        /** " to PostgreSQL 17.6", or nothing when the driver cannot say. */
+        private static String server(Connection c) {
+            try {
+                return " to " + c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
+            } catch (SQLException e) {
+                return "";
             }
         }
 
