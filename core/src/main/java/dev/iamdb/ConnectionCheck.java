@@ -38,8 +38,9 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  * says the password was wrong; this names the step that broke, which is what {@code iamdb doctor} prints.
  *
  * <p>A step that cannot mean anything after an earlier failure is {@linkplain Status#SKIPPED skipped}: no token
- * without credentials, no TLS without a TCP connection, no login without either. Every network wait is bounded by
- * the timeout. No step's text contains a token, a secret key or a session token.
+ * without credentials, no TLS without a TCP connection, no login without either. The STS, TCP, TLS and login waits
+ * are bounded by the timeout (credentials providers keep the SDK's own). No step's text contains a token, a secret
+ * key or a session token.
  */
 public final class ConnectionCheck {
     /** AWS refuses SigV4 requests signed more than 5 minutes away from its own clock. */
