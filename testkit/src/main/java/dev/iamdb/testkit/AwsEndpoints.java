@@ -437,7 +437,7 @@ final class AwsEndpoints implements AutoCloseable {
             key = path.substring(ECS_PATH.length());
             sessionName = Identity.random("abcdef0123456789", 32);
         }
-        LocalAws.Grant grant = aws.containerGrant(key);
+        LocalAws.Grant grant = path.equals(POD_IDENTITY_PATH) ? aws.podGrant(key) : aws.ecsGrant(key);
         if (grant == null) {
             send(exchange, path.equals(POD_IDENTITY_PATH) ? 401 : 404, "application/json",
                     path.equals(POD_IDENTITY_PATH) ? "{\"Message\":\"Service account token cannot be validated\"}"

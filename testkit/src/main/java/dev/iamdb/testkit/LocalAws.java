@@ -97,7 +97,8 @@ public final class LocalAws implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final List<Identity> issued = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Grant> webIdentityTokens = new ConcurrentHashMap<>();
-    private final Map<String, Grant> containerTokens = new ConcurrentHashMap<>();
+    private final Map<String, Grant> podTokens = new ConcurrentHashMap<>();
+    private final Map<String, Grant> ecsTasks = new ConcurrentHashMap<>();
     private final Map<String, Grant> ssoTokens = new ConcurrentHashMap<>();
     private volatile String instanceRole;
 
@@ -228,7 +229,8 @@ public final class LocalAws implements AutoCloseable {
      * The environment variables that point the SDK's default chain at this instance for {@code route} as
      * {@code role}, writing the files they name into a temporary directory: token files, profile files (empty ones
      * for the routes that need none, so the machine's {@code ~/.aws} stays out), the SSO cache. Also sets
-     * {@code AWS_REGION} and, except for {@link Route#INSTANCE_METADATA}, {@code AWS_EC2_METADATA_DISABLED} so that
+     * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_STS} (so that any STS call, {@code GetCallerIdentity} too, stays
+     * here) and, except for {@link Route#INSTANCE_METADATA}, {@code AWS_EC2_METADATA_DISABLED} so that
      * a broken route fails fast instead of trying the real instance metadata address. For
      * {@link Route#INSTANCE_METADATA} the instance's role becomes {@code role}.
      */
@@ -237,6 +239,8 @@ public final class LocalAws implements AutoCloseable {
         Role r = requireRole(role);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", region);
+        // Every route's STS calls come here, GetCallerIdentity with the route's credentials included.
+        env.put("AWS_ENDPOINT_URL_STS", endpoint().toString());
         Path routeDir = directory.resolve(route.name().toLowerCase(java.util.Locale.ROOT) + "-" + r.name());
         Path config = routeDir.resolve("config");
         Path credentials = routeDir.resolve("credentials");
@@ -249,19 +253,20 @@ public final class LocalAws implements AutoCloseable {
                 env.put("AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile.toString());
                 env.put("AWS_ROLE_ARN", roleArn(role));
                 env.put("AWS_ROLE_SESSION_NAME", "iamdb-irsa");
-                env.put("AWS_ENDPOINT_URL_STS", endpoint().toString());
                 break;
             }
             case POD_IDENTITY: {
                 Path tokenFile = routeDir.resolve("token");
-                write(tokenFile, containerToken(role));
+                String podToken = Identity.random(TOKEN_ALPHABET, 64);
+                podTokens.put(podToken, new Grant(role, Instant.MAX));
+                write(tokenFile, podToken);
                 env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint() + AwsEndpoints.POD_IDENTITY_PATH);
                 env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.toString());
                 break;
             }
             case CONTAINER: {
                 String id = Identity.random("abcdef0123456789", 32);
-                containerTokens.put(id, new Grant(role, Instant.MAX));
+                ecsTasks.put(id, new Grant(role, Instant.MAX));
                 env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint() + AwsEndpoints.ECS_PATH + id);
                 break;
             }
@@ -295,7 +300,6 @@ public final class LocalAws implements AutoCloseable {
                 credentialsText = "[" + PROFILE_NAME + "-source]\naws_access_key_id = " + user.accessKeyId()
                         + "\naws_secret_access_key = " + user.secretAccessKey() + "\n";
                 env.put("AWS_PROFILE", PROFILE_NAME);
-                env.put("AWS_ENDPOINT_URL_STS", endpoint().toString());
                 break;
             default:
                 throw new IllegalStateException("unhandled route " + route);
@@ -307,6 +311,27 @@ public final class LocalAws implements AutoCloseable {
         if (route != Route.INSTANCE_METADATA) {
             env.put("AWS_EC2_METADATA_DISABLED", "true");
         }
+        return Collections.unmodifiableMap(env);
+    }
+
+    /**
+     * The user's long-term keys as {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}, with
+     * {@code AWS_ENDPOINT_URL_STS} pointing here, {@code AWS_REGION}, empty profile files and instance metadata
+     * disabled: the source credentials for code that assumes a role itself (an assume-role setting, a role chain).
+     */
+    public Map<String, String> userEnvironment() {
+        Path config = directory.resolve("user").resolve("config");
+        Path credentials = directory.resolve("user").resolve("credentials");
+        write(config, "");
+        write(credentials, "");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_REGION", region);
+        env.put("AWS_ENDPOINT_URL_STS", endpoint().toString());
+        env.put("AWS_ACCESS_KEY_ID", user.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", user.secretAccessKey());
+        env.put("AWS_CONFIG_FILE", config.toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", credentials.toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
         return Collections.unmodifiableMap(env);
     }
 
@@ -351,18 +376,18 @@ public final class LocalAws implements AutoCloseable {
         return webIdentityTokens.get(token);
     }
 
-    Grant containerGrant(String token) {
-        return containerTokens.get(token);
+    /** The role of an EKS Pod Identity token (the {@code Authorization} value), or null. */
+    Grant podGrant(String token) {
+        return podTokens.get(token);
+    }
+
+    /** The role of an ECS task by the id in its credentials URI, or null. */
+    Grant ecsGrant(String taskId) {
+        return ecsTasks.get(taskId);
     }
 
     Grant ssoGrant(String token) {
         return ssoTokens.get(token);
-    }
-
-    String containerToken(String role) {
-        String token = Identity.random(TOKEN_ALPHABET, 64);
-        containerTokens.put(token, new Grant(role, Instant.MAX));
-        return token;
     }
 
     /** Issues session credentials for {@code role} valid for {@code duration} from now by the clock. */

@@ -24,6 +24,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sso.SsoClient;
 import software.amazon.awssdk.services.sso.model.RoleCredentials;
 import software.amazon.awssdk.services.sso.model.UnauthorizedException;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The local instance metadata service, container endpoint and Identity Center portal: raw HTTP for what they refuse,
@@ -117,6 +118,10 @@ class LocalAwsProvidersTest {
         HttpResponse<String> forged = send(at("/v1/credentials").header("Authorization", "forged-token"));
         assertThat(forged.statusCode()).isEqualTo(401);
         assertThat(aws.issued()).noneMatch(id -> forged.body().contains(id.accessKeyId()));
+        String ecsUri = aws.environment(LocalAws.Route.CONTAINER, "app").get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        String taskId = ecsUri.substring(ecsUri.lastIndexOf('/') + 1);
+        assertThat(send(at("/v1/credentials").header("Authorization", taskId)).statusCode())
+                .as("an ECS task id is no pod identity token").isEqualTo(401);
 
         try (AwsSystemProperties route = aws.useSystemProperties(LocalAws.Route.POD_IDENTITY, "other");
              ContainerCredentialsProvider provider = ContainerCredentialsProvider.builder().build()) {
@@ -140,6 +145,21 @@ class LocalAwsProvidersTest {
         try (AwsSystemProperties route = aws.useSystemProperties(LocalAws.Route.WEB_IDENTITY, "app");
              WebIdentityTokenFileCredentialsProvider provider = WebIdentityTokenFileCredentialsProvider.create()) {
             assertIssuedFor(provider.resolveCredentials(), "app");
+        }
+    }
+
+    @Test
+    void everyRoutesStsCallsStayLocalSoGetCallerIdentityNamesTheRoutesSession() {
+        try (AwsSystemProperties route = aws.useSystemProperties(LocalAws.Route.POD_IDENTITY, "app");
+             ContainerCredentialsProvider provider = ContainerCredentialsProvider.builder().build();
+             StsClient sts = StsClient.builder().httpClient(UrlConnectionHttpClient.create()).credentialsProvider(provider)
+                     .build()) {
+            assertThat(sts.getCallerIdentity().arn()).startsWith("arn:aws:sts::123456789012:assumed-role/app/eks-");
+        }
+        try (AwsSystemProperties user = AwsSystemProperties.set(aws.userEnvironment());
+             StsClient sts = StsClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
+            // Region, endpoint and keys all come from the system properties the user environment maps to.
+            assertThat(sts.getCallerIdentity().arn()).isEqualTo("arn:aws:iam::123456789012:user/iamdb-local-user");
         }
     }
 

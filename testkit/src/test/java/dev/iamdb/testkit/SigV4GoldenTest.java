@@ -28,6 +28,15 @@ class SigV4GoldenTest {
                 .hasMessage("signature does not match");
     }
 
+    /** "get-vanilla" of AWS's SigV4 test suite: the header signature the local STS checks. */
+    @Test
+    void headerSignatureVectorFromTheSigV4TestSuite() {
+        assertThat(SigV4.headerSignature("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "GET", "/", List.of(),
+                List.of("host", "x-amz-date"), Map.of("host", "example.amazonaws.com", "x-amz-date", "20150830T123600Z"),
+                SigV4.EMPTY_PAYLOAD_SHA256, "20150830T123600Z", "us-east-1", "service"))
+                .isEqualTo("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    }
+
     @Test
     void rdsVectorFromBotocoreTests() {
         assertThat(rdsSignature("akid", "skid", "prod-instance.us-east-1.rds.amazonaws.com:3306", "someusername"))
