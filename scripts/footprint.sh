@@ -9,6 +9,6 @@ trap 'rm -f "$classpath"' EXIT
 # built last, so the file ends up holding its class path.
 mvn -B -q -pl core -am package -DskipTests dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$classpath"
-{ tr ':' '\n' < "$classpath"; ls core/target/iamdb-core-*.jar | grep -v -e sources -e tests; } \
-  | while read -r jar; do echo "$(( $(stat -c %s "$jar") / 1024 )) $(basename "$jar")"; done \
+{ tr ':' '\n' < "$classpath"; echo; ls core/target/iamdb-core-*.jar | grep -v -e sources -e tests; } \
+  | grep . | while read -r jar; do echo "$(( $(stat -c %s "$jar") / 1024 )) $(basename "$jar")"; done \
   | sort -nr | awk '{ total += $1; n++; print } END { printf "total: %.2f MB in %d jars\n", total / 1024, n }'

@@ -4,11 +4,15 @@ import static dev.iamdb.testing.TestkitConfigs.currentUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iamdb.docs.AssumeRoleSetup;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.AwsSystemProperties;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalAws;
 import dev.iamdb.testkit.LocalIamDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code awsRoleArn}: the credentials the process would otherwise use (here an IAM user's keys in the environment)
@@ -60,20 +65,9 @@ class AssumeRoleTest {
         environment.close();
     }
 
-    /** Signs as role orders-db, assumed with the credentials this process would otherwise use. */
-    static IamPooledDataSource ordersAsRole(String url) {
-        IamConfig config = IamConfig.builder()
-                .url(url)
-                .property("user", "orders")
-                .property("awsRoleArn", "arn:aws:iam::123456789012:role/orders-db")
-                .property("awsExternalId", "orders-7f3a")
-                .build();
-        return new IamPooledDataSource(config);
-    }
-
     @Test
     void theAssumedRoleSignsAndTheGatewaySeesThatRole() throws SQLException {
-        try (IamPooledDataSource pool = ordersAsRole(db.iamdbJdbcUrl());
+        try (IamPooledDataSource pool = AssumeRoleSetup.ordersAsRole(db.iamdbJdbcUrl());
              Connection c = pool.getConnection()) {
             assertThat(currentUser(c)).isEqualTo("orders");
         }
@@ -85,21 +79,22 @@ class AssumeRoleTest {
 
     @Test
     void aWrongExternalIdFailsNamingTheRoleItsSourceAndWhatToCheck() {
-        IamDataSource ds = new IamDataSource(IamConfig.builder().url(db.iamdbJdbcUrl()).property("user", "orders")
-                .property("awsRoleArn", aws.roleArn("orders-db")).property("awsExternalId", "not-the-one").build());
-        assertThatThrownBy(ds::getConnection)
+        try (IamDataSource ds = new IamDataSource(IamConfig.builder().url(db.iamdbJdbcUrl()).property("user", "orders")
+                .property("awsRoleArn", aws.roleArn("orders-db")).property("awsExternalId", "not-the-one").build())) {
+            assertThatThrownBy(ds::getConnection)
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("Could not resolve AWS credentials from role " + aws.roleArn("orders-db")
                         + " assumed with system properties aws.accessKeyId/aws.secretAccessKey")
                 .hasMessageContaining("is not authorized to perform: sts:AssumeRole")
                 .hasMessageContaining("requires the external id given in awsExternalId")
                 .hasMessageNotContaining(aws.user().secretAccessKey());
+        }
         assertThat(db.decisions()).as("nothing reached the database").isEmpty();
     }
 
     @Test
     void twoDataSourcesAssumingTwoRolesNeverShareCredentialsOrTokens() throws SQLException {
-        try (IamPooledDataSource orders = ordersAsRole(db.iamdbJdbcUrl());
+        try (IamPooledDataSource orders = AssumeRoleSetup.ordersAsRole(db.iamdbJdbcUrl());
              IamPooledDataSource reports = new IamPooledDataSource(IamConfig.builder().url(db.iamdbJdbcUrl())
                      .property("user", "reports").property("awsRoleArn", aws.roleArn("reports-db"))
                      .property("pool.minimumIdle", 0).build());
@@ -119,6 +114,23 @@ class AssumeRoleTest {
             assertThat(currentUser(c)).isEqualTo("reports");
         }
         assertThat(db.decisions()).extracting(AssumeRoleTest::principalOf).containsOnly(aws.roleArn("reports-db"));
+    }
+
+    /** The guide's role_arn profile as written, with the keys of its source profile beside it. */
+    @Test
+    void theGuidesRoleArnProfileAssumesTheRoleWithItsExternalId(@TempDir Path dir) throws IOException, SQLException {
+        Path config = Files.copy(Path.of("src/test/resources/docs/role-profile.ini"), dir.resolve("config"));
+        Path credentials = Files.writeString(dir.resolve("credentials"), "[orders-keys]\naws_access_key_id = "
+                + aws.user().accessKeyId() + "\naws_secret_access_key = " + aws.user().secretAccessKey() + "\n");
+        environment.close();
+        environment = AwsSystemProperties.set(Map.of("AWS_PROFILE", "orders", "AWS_CONFIG_FILE", config.toString(),
+                "AWS_SHARED_CREDENTIALS_FILE", credentials.toString(), "AWS_ENDPOINT_URL_STS", aws.endpoint().toString(),
+                "AWS_REGION", aws.region(), "AWS_EC2_METADATA_DISABLED", "true"));
+        try (IamDataSource ds = new IamDataSource(IamConfig.builder().url(db.iamdbJdbcUrl()).property("user", "orders").build());
+             Connection c = ds.getConnection()) {
+            assertThat(currentUser(c)).isEqualTo("orders");
+        }
+        assertThat(db.decisions()).extracting(AssumeRoleTest::principalOf).containsOnly(aws.roleArn("orders-db"));
     }
 
     private static String principalOf(AuthDecision d) {

@@ -37,7 +37,6 @@ import org.w3c.dom.NodeList;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.util.VersionInfo;
@@ -144,45 +143,30 @@ class AwsSetupGuideTest {
         }
     }
 
+    /** The Lambda recipe leaves out exactly the SDK modules core adds for the routes that call AWS, at core's version. */
     @Test
-    void sdkModulesAreInTheBomOfTheSdkIamdbUses() throws Exception {
-        Element bom = (Element) xml("sdk-bom.xml").getElementsByTagName("dependency").item(0);
-        assertThat(text(bom, "artifactId")).isEqualTo("bom");
-        assertThat(text(bom, "version")).isEqualTo(VersionInfo.SDK_VERSION);
-        String bomPom = Guides.read(localRepositoryAwsSdk().resolve("bom/" + VersionInfo.SDK_VERSION + "/bom-" + VersionInfo.SDK_VERSION + ".pom"));
-
-        List<String> artifacts = new ArrayList<>();
-        for (String file : List.of("sdk-sts.xml", "sdk-sso.xml")) {
-            NodeList dependencies = xml(file).getElementsByTagName("dependency");
-            for (int i = 0; i < dependencies.getLength(); i++) {
-                Element d = (Element) dependencies.item(i);
-                assertThat(text(d, "groupId")).isEqualTo("software.amazon.awssdk");
-                assertThat(d.getElementsByTagName("version").getLength()).as("versions come from the BOM").isZero();
-                artifacts.add(text(d, "artifactId"));
+    void theSmallerJarRecipeExcludesWhatCoreAddsForStsAndSso() throws Exception {
+        Element shown = (Element) xml("core-without-sts-sso.xml").getElementsByTagName("dependency").item(0);
+        org.w3c.dom.Document core = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Guides.REPOSITORY.resolve("core/pom.xml").toFile());
+        assertThat(text(shown, "artifactId")).isEqualTo("iamdb-core");
+        assertThat(text(shown, "version")).isEqualTo(text((Element) core.getElementsByTagName("parent").item(0), "version"));
+        List<String> excluded = new ArrayList<>();
+        NodeList exclusions = shown.getElementsByTagName("exclusion");
+        for (int i = 0; i < exclusions.getLength(); i++) {
+            excluded.add(text((Element) exclusions.item(i), "groupId") + ":" + text((Element) exclusions.item(i), "artifactId"));
+        }
+        List<String> coreRuntime = new ArrayList<>();
+        NodeList dependencies = core.getElementsByTagName("dependency");
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element d = (Element) dependencies.item(i);
+            if (d.getParentNode().getNodeName().equals("dependencies") && d.getElementsByTagName("scope").getLength() == 0) {
+                coreRuntime.add(text(d, "groupId") + ":" + text(d, "artifactId"));
             }
         }
-        assertThat(artifacts).containsExactly("sts", "url-connection-client", "sso", "ssooidc", "url-connection-client");
-        for (String artifact : artifacts) {
-            assertThat(bomPom).contains("<artifactId>" + artifact + "</artifactId>");
-        }
-    }
-
-    /** What a user on EKS with IRSA sees without the sts module, as the guide and troubleshooting.md quote it. */
-    @Test
-    void webIdentityWithoutStsFailsWithTheMessageTheGuidesQuote(@TempDir Path dir) throws Exception {
-        Path token = Files.writeString(dir.resolve("token"), "not-a-real-web-identity-token");
-        try (LocalIamDatabase db = LocalIamDatabase.builder().start()) {
-            AwsCredentialsProvider irsa = WebIdentityTokenFileCredentialsProvider.builder()
-                    .roleArn(APPLICATION_ROLE_ARN).webIdentityTokenFile(token).build();
-            IamConfig config = IamConfig.builder().url(testkitUrl(db)).property("user", "admin").credentialsProvider(irsa).build();
-            try (IamDataSource dataSource = new IamDataSource(config)) {
-                assertThatThrownBy(dataSource::getConnection)
-                        .isInstanceOf(SQLException.class)
-                        .hasMessageStartingWith("Could not resolve AWS credentials from the supplied credentials provider")
-                        .hasMessageContaining("To use web identity tokens, the 'sts' service module must be on the class path.");
-            }
-            assertThat(Guides.guide("aws-setup.md")).contains("`To use web identity tokens, the 'sts' service module must be on the class path.`");
-        }
+        assertThat(excluded).containsExactly("software.amazon.awssdk:sts", "software.amazon.awssdk:sso",
+                "software.amazon.awssdk:ssooidc", "software.amazon.awssdk:url-connection-client");
+        assertThat(coreRuntime).containsAll(excluded);
     }
 
     /** Every statement as written, through the gateway, which runs Aurora DSQL's AWS IAM statements and view itself. */

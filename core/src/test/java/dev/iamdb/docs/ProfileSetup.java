@@ -7,7 +7,7 @@ import dev.iamdb.IamPooledDataSource;
 final class ProfileSetup {
     static final String URL = "jdbc:postgresql://<cluster-id>.dsql.us-east-1.on.aws:5432/postgres";
 
-    /** Signs with the keys of profile orders-dev instead of the default credentials chain. */
+    /** Signs with the keys of profile orders-dev instead of the route the environment configures. */
     static IamPooledDataSource ordersDev(String url) {
         IamConfig config = IamConfig.builder()
                 .url(url)
