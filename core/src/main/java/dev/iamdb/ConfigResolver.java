@@ -27,6 +27,8 @@ final class ConfigResolver {
     private String urlWrittenAs;
     TargetDriver driver;
     String connectionHost;
+    /** The port the connection goes to: the URL's, else the target driver's default. */
+    int connectionPort;
     String signedHost;
     int signedPort;
     String region;
@@ -50,6 +52,7 @@ final class ConfigResolver {
 
     ConfigResolver(IamConfig.Builder b) {
         int connectionPort = collect(b);
+        this.connectionPort = connectionPort > 0 ? connectionPort : driver.defaultPort();
         requireUser();
         if (Boolean.TRUE.equals(value(IamProperty.IAM_LOGIN))) {
             resolveSessionTokenLogin();

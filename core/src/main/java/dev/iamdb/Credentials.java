@@ -114,6 +114,11 @@ final class Credentials implements AutoCloseable {
         return source;
     }
 
+    /** What to check when this source gives no credentials, as the end of {@link #resolve()}'s message says. */
+    String fix() {
+        return fix;
+    }
+
     /**
      * Which source answered and as whom, for the log and diagnostics: the source, the role where known, the access
      * key id's first four characters (AKIA long-term, ASIA temporary) and the expiry. Never a secret.

@@ -26,6 +26,7 @@ public final class IamConfig {
     private final String url;
     private final TargetDriver driver;
     private final String host;
+    private final int port;
     private final String signedHost;
     private final int signedPort;
     private final String region;
@@ -48,6 +49,7 @@ public final class IamConfig {
         this.url = r.url == null ? null : r.url.targetUrl;
         this.driver = r.driver;
         this.host = r.connectionHost;
+        this.port = r.connectionPort;
         this.signedHost = r.signedHost;
         this.signedPort = r.signedPort;
         this.region = r.region;
@@ -80,6 +82,11 @@ public final class IamConfig {
     /** The host the connection goes to. */
     public String host() {
         return host;
+    }
+
+    /** The port the connection goes to: the URL's, else the target driver's default (5432 for PostgreSQL). */
+    int port() {
+        return port;
     }
 
     /** The host the token is signed for: {@code iamHost}, else the connection host. */

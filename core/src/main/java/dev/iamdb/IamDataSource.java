@@ -150,13 +150,21 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
     }
 
     private SQLException rejected(SQLException e) {
-        StringBuilder m = new StringBuilder("The server rejected the IAM token for user '").append(config.user())
-                .append("' on ").append(config.host()).append(": ").append(sentence(e.getMessage())).append(" Check: ");
+        return new SQLException("The server rejected the IAM token for user '" + config.user() + "' on " + config.host()
+                + ": " + sentence(e.getMessage()) + " Check: " + rejectionChecklist(), e.getSQLState(), e);
+    }
+
+    /**
+     * What to check when the server refuses a token, specific to the service and login kind: shared by the message of
+     * a refused connection and {@link ConnectionCheck}'s login step.
+     */
+    String rejectionChecklist() {
+        StringBuilder m = new StringBuilder();
         if (config.sessionTokenLogin()) {
-            return new SQLException(m.append("the server runs Percona's auth_awsiam plugin and the user is created with it; ")
+            return m.append("the server runs Percona's auth_awsiam plugin and the user is created with it; ")
                     .append("the user is named after the IAM role whose session this is (the plugin looks for the user name in ")
                     .append("the caller's ARN); the credentials from ").append(tokens.credentialsSource())
-                    .append(" are that role's, and current.").toString(), e.getSQLState(), e);
+                    .append(" are that role's, and current.").toString();
         }
         if (config.service() == IamService.DSQL) {
             m.append("the IAM policy allows ").append(config.admin() ? "dsql:DbConnectAdmin" : "dsql:DbConnect")
@@ -171,10 +179,9 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
         if (config.service() == IamService.RDS) {
             m.append(':').append(config.signedPort());
         }
-        m.append("' (set iamHost if you connect through a tunnel or another name) in region ").append(config.region())
+        return m.append("' (set iamHost if you connect through a tunnel or another name) in region ").append(config.region())
                 .append(" with credentials from ").append(tokens.credentialsSource())
-                .append("; and that this machine's clock is correct.");
-        return new SQLException(m.toString(), e.getSQLState(), e);
+                .append("; and that this machine's clock is correct.").toString();
     }
 
     /** The server's words as a sentence, so that the checklist after them reads as one. */

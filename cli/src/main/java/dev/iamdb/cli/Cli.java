@@ -15,7 +15,7 @@ import java.util.List;
  * into one line on stderr and an exit status. {@link Main} supplies the real streams and clock;
  * tests supply their own.
  *
- * <p>Exit status: 0 success; 1 a failure while running (credentials, signing); 2 a usage or
+ * <p>Exit status: 0 success; 1 a failure while running (credentials, signing, a failed doctor step); 2 a usage or
  * configuration error, which repeating the same command cannot fix.
  */
 final class Cli {
@@ -50,10 +50,12 @@ final class Cli {
                 case "inspect":
                     InspectCommand.run(Options.parse(rest, List.of(), command), in, clock, out);
                     return OK;
+                case "doctor":
+                    return DoctorCommand.run(Options.parse(rest, DoctorCommand.OPTIONS, command), clock, out);
                 default:
                     // A long "command" is likely a pasted token: do not echo it.
                     throw new UsageException("unknown command" + (command.length() <= 32 ? " '" + command + "'" : "")
-                            + ": expected token, inspect or help");
+                            + ": expected token, inspect, doctor or help");
             }
         } catch (UsageException e) {
             return fail(err, e, e.getMessage(), USAGE, debug);
@@ -84,6 +86,7 @@ final class Cli {
         StringBuilder s = new StringBuilder()
                 .append("Usage: iamdb token --host HOST --user USER [options]   sign an IAM auth token and print it\n")
                 .append("       iamdb inspect TOKEN|-                          decode a token (not verify) and print its fields\n")
+                .append("       iamdb doctor --url URL [--user USER] [property=value…]  check each step of a connection\n")
                 .append("       iamdb help                                     show this help\n")
                 .append("Run as java -jar iamdb-cli.jar. Add --debug to any command to see stack traces.\n")
                 .append("\nToken options:\n");
@@ -96,10 +99,18 @@ final class Cli {
             }
             s.append('\n');
         }
+        s.append("\nDoctor options:\n");
+        for (Option o : DoctorCommand.OPTIONS) {
+            s.append(String.format("  %-20s %s", o.name() + " " + o.valueName(), o.help())).append('\n');
+        }
+        s.append("  property=value       any iamdb or driver setting, as in the URL (iamRegion=us-east-1, sslrootcert=ca.pem)\n")
+                .append("doctor prints one line per step (configuration, credentials, token, clock, tcp, tls, login, query),\n")
+                .append("✔ or ✘ with the fix, and exits 0 only when every step passed. pgjdbc is bundled; for MySQL or MariaDB add\n")
+                .append("the driver: java -cp iamdb-cli.jar:mysql-connector-j.jar dev.iamdb.cli.Main doctor --url jdbc:iamdb:mysql://…\n");
         return s.append("\nThe token alone goes to stdout, for example PGPASSWORD=\"$(iamdb token …)\". Credentials come from\n")
                 .append("--profile or the default AWS chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN,\n")
                 .append("~/.aws, SSO, web identity, the container or instance role. inspect - reads the token from stdin.\n")
-                .append("Exit status: 0 success, 1 credentials or signing failed, 2 usage or configuration error.\n")
+                .append("Exit status: 0 success, 1 credentials or signing or a doctor step failed, 2 usage or configuration error.\n")
                 .toString();
     }
 }

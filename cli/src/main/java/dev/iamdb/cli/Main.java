@@ -5,7 +5,8 @@ import java.time.Clock;
 /**
  * Entry point of {@code iamdb-cli.jar}: {@code iamdb token} signs an IAM auth token for Aurora DSQL
  * or RDS with the library's own configuration, and {@code iamdb inspect} decodes one. It lets people
- * check credentials, hosts and grants from a shell before blaming the application, and gives
+ * check credentials, hosts and grants from a shell before blaming the application ({@code iamdb doctor}
+ * walks a whole connection step by step), and gives
  * {@code psql} and scripts a password. Run {@code java -jar iamdb-cli.jar help} for the options.
  */
 public final class Main {

@@ -239,7 +239,7 @@ class CliTest {
     @Test
     void missingCredentialsAreARuntimeFailure() {
         String line = run("token", "--host", DSQL_HOST, "--user", "app", "--profile", "nosuch").errorLine(Cli.FAILED);
-        assertThat(line).contains("Could not resolve AWS credentials", "awsProfile 'nosuch'");
+        assertThat(line).contains("Could not resolve AWS credentials", "awsProfile: profile 'nosuch'", "Create the profile");
     }
 
     @Test
