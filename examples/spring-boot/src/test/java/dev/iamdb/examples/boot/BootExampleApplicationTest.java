@@ -89,6 +89,7 @@ class BootExampleApplicationTest {
         assertThat(pool.getDriverClassName()).isEqualTo(IamDriver.class.getName());
         assertThat(pool.getUsername()).isEqualTo("admin");
         assertThat(pool.getPassword()).isNull();
+        // Not in application.properties: the starter's default for an Aurora DSQL endpoint, under its 60-minute limit.
         assertThat(pool.getMaxLifetime()).isEqualTo(3_300_000);
         assertThat(pool.getMaximumPoolSize()).isEqualTo(10);
         try (Connection c = dataSource.getConnection()) {
