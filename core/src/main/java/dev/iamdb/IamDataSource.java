@@ -108,6 +108,7 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
                 if (!target.isLoginRejected(e)) {
                     throw explain(e);
                 }
+                tokens.metrics().loginRejected();
                 tokens.invalidate(token.value());
                 // A freshly signed token that is refused will be refused again: only a cached one earns a retry.
                 if (!token.cached() || renewed) {

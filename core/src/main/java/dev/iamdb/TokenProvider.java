@@ -37,7 +37,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * failure the credentials provider is left alone for a while (1 s, doubling up to 30 s): a still-valid
  * token keeps being served, and callers without one get the last failure at once.
  *
- * <p>Thread-safe. A cache hit is one volatile read and one clock read.
+ * <p>Every provider is listed by {@link TokenProviders} while open, and counts what it does in {@link #metrics()}.
+ *
+ * <p>Thread-safe. A cache hit is one volatile read, one clock read and one {@link LongAdder} increment.
  */
 public final class TokenProvider implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TokenProvider.class);
@@ -60,8 +62,9 @@ public final class TokenProvider implements AutoCloseable {
     private final AtomicReference<Entry> current = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<Entry>> signing = new AtomicReference<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
-    private final LongAdder signed = new LongAdder();
-    private final LongAdder reused = new LongAdder();
+    private final TokenMetrics metrics;
+    /** The metrics' own adder, held here so that a cache hit reads no extra field to count itself. */
+    private final LongAdder reused;
 
     /** Builds the configuration's credentials provider; close this provider to release it. */
     public TokenProvider(IamConfig config) {
@@ -98,6 +101,10 @@ public final class TokenProvider implements AutoCloseable {
             return t;
         });
         this.worker.allowCoreThreadTimeOut(true);
+        this.metrics = new TokenMetrics(config);
+        this.reused = metrics.reused;
+        // Last, so that a listener sees a complete provider.
+        TokenProviders.added(this);
     }
 
     /**
@@ -128,12 +135,79 @@ public final class TokenProvider implements AutoCloseable {
 
     /** How many tokens this provider has signed. */
     public long tokensSigned() {
-        return signed.sum();
+        return metrics.tokensSigned();
     }
 
     /** How many times a cached token was handed out instead of signing. */
     public long tokensReused() {
         return reused.sum();
+    }
+
+    /** This provider's counters and timings, tagged with its service, endpoint and user. */
+    public TokenMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Resolves the configuration's credentials now, without signing a token or opening a connection, and says whether
+     * that worked and how long they stay valid: what a health check reports. Resolution runs on this provider's
+     * signing thread, so it waits behind a signing in progress, and the wait ends after {@code timeout} with a
+     * failed check. A failed check does not slow down signing, which keeps its own back-off.
+     */
+    public CredentialsCheck checkCredentials(Duration timeout) {
+        CompletableFuture<AwsCredentialsIdentity> result = new CompletableFuture<>();
+        try {
+            worker.execute(new Check(result));
+        } catch (RejectedExecutionException e) {
+            return CredentialsCheck.failed(credentials.source(), closed().getMessage());
+        }
+        AwsCredentialsIdentity identity;
+        try {
+            identity = result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return CredentialsCheck.failed(credentials.source(), cause instanceof SQLException ? cause.getMessage() : cause.toString());
+        } catch (TimeoutException e) {
+            result.cancel(false);
+            return CredentialsCheck.failed(credentials.source(), "Resolving AWS credentials from " + credentials.source()
+                    + " did not finish within " + timeout.toMillis() + " ms. Check that it can reach the services it depends "
+                    + "on (instance metadata, STS, SSO) from this process.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CredentialsCheck.failed(credentials.source(), "Interrupted while resolving AWS credentials from "
+                    + credentials.source());
+        }
+        Instant now = clock.instant();
+        Instant expiry = identity.expirationTime().orElse(null);
+        if (expiry != null && !expiry.isAfter(now)) {
+            return CredentialsCheck.failed(credentials.source(), "The AWS credentials from " + credentials.source()
+                    + " expired at " + expiry + " (this machine's clock reads " + now + "). Check that the provider refreshes "
+                    + "its credentials (an SSO login, the role session, the process that writes them) and this machine's clock.");
+        }
+        return CredentialsCheck.resolved(credentials.source(), expiry, now);
+    }
+
+    /** One credentials resolution for {@link #checkCredentials}, on the worker thread. */
+    private final class Check implements Runnable {
+        final CompletableFuture<AwsCredentialsIdentity> future;
+
+        Check(CompletableFuture<AwsCredentialsIdentity> future) {
+            this.future = future;
+        }
+
+        @Override
+        public void run() {
+            if (future.isDone()) {
+                return; // the check timed out before the worker got to it
+            }
+            try {
+                AwsCredentialsIdentity identity = credentials.resolve();
+                metrics.credentialsExpire(identity.expirationTime().orElse(null));
+                future.complete(identity);
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }
     }
 
     IamConfig config() {
@@ -143,8 +217,13 @@ public final class TokenProvider implements AutoCloseable {
     /** Stops the signing thread and releases the credentials provider if iamdb created it. */
     @Override
     public void close() {
+        TokenProviders.removed(this);
         for (Runnable queued : worker.shutdownNow()) {
-            ((Attempt) queued).future.completeExceptionally(closed());
+            if (queued instanceof Attempt attempt) {
+                attempt.future.completeExceptionally(closed());
+            } else if (queued instanceof Check check) {
+                check.future.completeExceptionally(closed());
+            }
         }
         credentials.close();
     }
@@ -301,6 +380,10 @@ public final class TokenProvider implements AutoCloseable {
                 signing.compareAndSet(future, null);
                 future.complete(e);
             } catch (Throwable t) {
+                if (!(t instanceof SQLException)) {
+                    // sign() counts the failures it knows the cause of.
+                    metrics.failed(TokenMetrics.SigningFailure.OTHER);
+                }
                 // Errors too: otherwise every caller waiting for this attempt would wait for ever.
                 failed(future, t);
                 signing.compareAndSet(future, null);
@@ -335,6 +418,7 @@ public final class TokenProvider implements AutoCloseable {
                     + describe() + " did not finish within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos)
                     + " s (the login timeout). Check that " + credentials.source()
                     + " can reach the services it depends on (instance metadata, STS, SSO) from this process.", "08004");
+            metrics.failed(TokenMetrics.SigningFailure.TIMEOUT);
             failed(attempt, timeout);
             // The next caller after the back-off starts a new attempt instead of joining this hung one, so that
             // repeated hangs count as failures and the back-off keeps growing.
@@ -375,6 +459,7 @@ public final class TokenProvider implements AutoCloseable {
     }
 
     private Entry sign() throws SQLException {
+        long started = nanoTime.getAsLong();
         AwsCredentialsIdentity identity = unexpiredCredentials();
         Instant now = clock.instant();
         long nowNanos = nanoTime.getAsLong();
@@ -384,9 +469,10 @@ public final class TokenProvider implements AutoCloseable {
         try {
             token = signer.sign(identity, at);
         } catch (RuntimeException e) {
+            metrics.failed(TokenMetrics.SigningFailure.SIGNING);
             throw new SQLException("Could not sign an IAM token for " + describe() + ": " + e.getMessage(), "08004", e);
         }
-        signed.increment();
+        metrics.signed(nanoTime.getAsLong() - started);
         long issued = at.toEpochMilli();
         long nowMillis = now.toEpochMilli();
         long reuseUntil = Math.min(issued + expirationMillis, issued + lifetimeMillis - safetyMillis);
@@ -418,18 +504,31 @@ public final class TokenProvider implements AutoCloseable {
      * with a message that does not say why.
      */
     private AwsCredentialsIdentity unexpiredCredentials() throws SQLException {
-        AwsCredentialsIdentity identity = credentials.resolve();
+        AwsCredentialsIdentity identity = resolveCredentials();
         if (!expired(identity)) {
             return identity;
         }
-        identity = credentials.resolve();
+        identity = resolveCredentials();
         if (!expired(identity)) {
             return identity;
         }
+        metrics.failed(TokenMetrics.SigningFailure.EXPIRED_CREDENTIALS);
         throw new SQLException("The AWS credentials from " + credentials.source() + " expired at "
                 + identity.expirationTime().get() + " (this machine's clock reads " + clock.instant()
                 + "), and resolving them again returned expired ones too. Check that the provider refreshes its "
                 + "credentials (an SSO login, the role session, the process that writes them) and this machine's clock.", "08004");
+    }
+
+    private AwsCredentialsIdentity resolveCredentials() throws SQLException {
+        AwsCredentialsIdentity identity;
+        try {
+            identity = credentials.resolve();
+        } catch (SQLException e) {
+            metrics.failed(TokenMetrics.SigningFailure.CREDENTIALS);
+            throw e;
+        }
+        metrics.credentialsExpire(identity.expirationTime().orElse(null));
+        return identity;
     }
 
     private boolean expired(AwsCredentialsIdentity identity) {
