@@ -2,7 +2,9 @@ package dev.iamdb.spring;
 
 import dev.iamdb.IamDriver;
 import dev.iamdb.TransactionRetry;
+import dev.iamdb.micrometer.IamMetrics;
 import org.springframework.aop.Advisor;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,6 +29,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * connect through it, with the {@code iamdb.*} properties and a single {@link AwsCredentialsProvider} bean, if the
  * context has one, as connection settings; {@code spring.datasource.hikari.*} applies as before.
  *
+ * <p>With Boot's actuator, iamdb's meters are bound to the application's registry and an {@code iamdb} health
+ * contributor reports whether the credentials of every configuration in use resolve (Boot 4).
+ *
  * <p>With {@code iamdb.retry.enabled=true}, every {@link Transactional @Transactional} method that starts a
  * transaction runs again, as a whole, when Aurora DSQL reports an optimistic-concurrency conflict (see
  * {@link TransactionRetry}).
@@ -46,6 +51,34 @@ public class IamdbAutoConfiguration {
     static IamdbDataSourcePostProcessor iamdbDataSourcePostProcessor(ObjectProvider<IamDriver> driver,
             ObjectProvider<AwsCredentialsProvider> credentials, Environment environment) {
         return new IamdbDataSourcePostProcessor(driver, credentials, environment);
+    }
+
+    /**
+     * iamdb-micrometer's meters ({@code iamdb.tokens.signed}, {@code iamdb.signing}, …) as a {@code MeterBinder} bean,
+     * which Boot's actuator binds to every registry of the application.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.micrometer.core.instrument.binder.MeterBinder", "dev.iamdb.micrometer.IamMetrics"})
+    static class MetricsConfiguration {
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        IamMetrics iamdbMetrics() {
+            return new IamMetrics();
+        }
+    }
+
+    /**
+     * The {@code iamdb} health contributor, on Boot 4's health API: Boot 3.5's lives in another package and artifact,
+     * which this starter is not compiled against.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class HealthConfiguration {
+        @Bean
+        @ConditionalOnMissingBean(name = "iamdbHealthIndicator")
+        HealthIndicator iamdbHealthIndicator() {
+            return new IamdbHealthIndicator();
+        }
     }
 
     /** The retry advice, only when switched on: it changes what a failing transaction does. */
