@@ -41,7 +41,7 @@ class ActuatorTest {
     static class LocalCluster {
         @Bean(destroyMethod = "close")
         LocalIamDatabase localIamDatabase() {
-            return LocalIamDatabase.builder().identity(IDENTITY).start();
+            return LocalIamDatabase.builder().identity(IDENTITY).role("app").start();
         }
 
         @Bean
@@ -64,10 +64,10 @@ class ActuatorTest {
     void tokenMetersAreTaggedWithServiceEndpointAndUser() {
         assertThat(notes.count()).isPositive();
 
-        assertThat(registry.get("iamdb.tokens.signed").tag("service", "dsql").tag("user", "admin").functionCounter().count())
+        assertThat(registry.get("iamdb.tokens.signed").tag("service", "dsql").tag("user", "app").functionCounter().count())
                 .isGreaterThanOrEqualTo(1);
-        assertThat(registry.get("iamdb.tokens.reused").tag("user", "admin").functionCounter()).isNotNull();
-        assertThat(registry.get("iamdb.logins.rejected").tag("user", "admin").functionCounter().count()).isZero();
+        assertThat(registry.get("iamdb.tokens.reused").tag("user", "app").functionCounter()).isNotNull();
+        assertThat(registry.get("iamdb.logins.rejected").tag("user", "app").functionCounter().count()).isZero();
     }
 
     @Test
@@ -76,7 +76,7 @@ class ActuatorTest {
 
         IndicatedHealthDescriptor iamdb = (IndicatedHealthDescriptor) health.healthForPath("iamdb");
         assertThat(iamdb.getStatus().getCode()).isEqualTo("UP");
-        assertThat(iamdb.getDetails().get("configurations")).asString().contains("admin@").contains("long-term credentials")
+        assertThat(iamdb.getDetails().get("configurations")).asString().contains("app@").contains("long-term credentials")
                 .doesNotContain(IDENTITY.secretAccessKey());
     }
 }

@@ -37,7 +37,7 @@ class ConnectionCutOffTest {
     static class LocalCluster {
         @Bean(destroyMethod = "close")
         LocalIamDatabase localIamDatabase() {
-            return LocalIamDatabase.builder().identity(IDENTITY).start();
+            return LocalIamDatabase.builder().identity(IDENTITY).role("app").start();
         }
 
         @Bean
