@@ -317,16 +317,26 @@ public final class IamDriver implements Driver, AutoCloseable {
 
     /**
      * A URL and its connection properties, as a key for the configuration built from them. The empty
-     * {@code password} some tools always send is left out, as the configuration leaves it out.
+     * {@code password} some tools always send is left out, as the configuration leaves it out. Values need not be
+     * text: a framework that hands the driver objects (Spring Boot's starter, an {@code AwsCredentialsProvider} bean
+     * as {@code awsCredentialsProvider}) gets them used as {@link IamConfig.Builder#property} uses them, and a
+     * provider instance then keys the configuration by its own {@code equals}.
      */
-    private record ConfigKey(String url, Map<String, String> settings) {
+    private record ConfigKey(String url, Map<String, Object> settings) {
         static ConfigKey of(String url, Properties info) {
-            Map<String, String> settings = new TreeMap<>();
+            Map<String, Object> settings = new TreeMap<>();
             if (info != null) {
-                for (String name : info.stringPropertyNames()) {
-                    String value = info.getProperty(name);
-                    if (!(name.equals("password") && value.isEmpty())) {
+                for (Map.Entry<Object, Object> e : info.entrySet()) {
+                    String name = String.valueOf(e.getKey());
+                    Object value = e.getValue();
+                    if (!(name.equals("password") && "".equals(value))) {
                         settings.put(name, value);
+                    }
+                }
+                // Defaults of a Properties object are not among its entries, but stringPropertyNames() sees them.
+                for (String name : info.stringPropertyNames()) {
+                    if (!settings.containsKey(name) && !(name.equals("password") && info.getProperty(name).isEmpty())) {
+                        settings.put(name, info.getProperty(name));
                     }
                 }
             }

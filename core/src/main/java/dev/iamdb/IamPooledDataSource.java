@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * because those connections would bypass IAM.
  */
 public final class IamPooledDataSource extends BaseDataSource implements Closeable {
-    /** Under Aurora DSQL's 60-minute connection cap, with room for HikariCP's own variance. */
-    static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(55);
+    /**
+     * The {@code maxLifetime} this pool uses unless {@code pool.maxLifetime} is set, and that Spring Boot's starter gives
+     * HikariCP for Aurora DSQL endpoints: under DSQL's 60-minute connection cap, with room for HikariCP's own variance,
+     * so that the pool replaces connections before the server ends them.
+     */
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(55);
     static final Duration DSQL_CONNECTION_CAP = Duration.ofMinutes(60);
 
     private static final Logger log = LoggerFactory.getLogger(IamPooledDataSource.class);

@@ -151,6 +151,23 @@ class IamDriverTest {
                 .containsExactly(tuple("postgres", true));
     }
 
+    /** Spring Boot's starter hands the driver an AwsCredentialsProvider bean as a connection property value. */
+    @Test
+    void aCredentialsProviderInstanceAmongThePropertiesSignsTheTokens() throws SQLException {
+        Properties ops = user("admin");
+        ops.put("awsCredentialsProvider", new OpsCredentials());
+        Properties deploy = user("admin");
+        deploy.put("awsCredentialsProvider", new DeployCredentials());
+        try (IamDriver driver = new IamDriver()) {
+            driver.connect(dsql.iamdbJdbcUrl(), ops).close();
+            assertThatThrownBy(() -> driver.connect(dsql.iamdbJdbcUrl(), deploy)).isInstanceOf(SQLException.class);
+            // Each instance has its own configuration and token provider: the second identity's token was refused.
+            assertThat(driver.tokenProviders()).hasSize(2);
+        }
+        assertThat(dsql.decisions()).extracting(AuthDecision::accessKeyId, AuthDecision::accepted)
+                .containsExactly(tuple(OPS.accessKeyId(), true), tuple(DEPLOY.accessKeyId(), false));
+    }
+
     @Test
     void hikariJdbcUrlLogsInWithIamAndReachesPgjdbc() throws SQLException {
         HikariConfig hikari = new HikariConfig();

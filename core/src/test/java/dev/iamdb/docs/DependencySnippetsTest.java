@@ -28,7 +28,7 @@ class DependencySnippetsTest {
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "hibernate", "jooq", "flyway", "mybatis", "micrometer"})
+    @ValueSource(strings = {"core", "hibernate", "jooq", "flyway", "mybatis", "micrometer", "spring"})
     void dependencyBlockHasTheModulesCoordinatesAndManagedVersions(String module) throws Exception {
         Element parent = xml(Files.readString(Guides.REPOSITORY.resolve("pom.xml")));
         Element pom = xml(Files.readString(Guides.REPOSITORY.resolve(module).resolve("pom.xml")));

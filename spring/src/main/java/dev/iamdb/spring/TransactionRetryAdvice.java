@@ -1,0 +1,61 @@
+package dev.iamdb.spring;
+
+import dev.iamdb.TransactionRetry;
+import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.core.Ordered;
+import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
+import org.springframework.transaction.interceptor.TransactionAttributeSource;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Runs a transactional method again when its transaction fails with an optimistic-concurrency conflict, through
+ * core's {@link TransactionRetry}. The advice sits outside Spring's transaction advice (a higher precedence), so every
+ * attempt is a transaction of its own; a method called inside a running transaction is left alone, and its conflict
+ * reaches the outermost method, which starts the whole transaction again.
+ */
+final class TransactionRetryAdvice implements MethodInterceptor {
+    /** Ahead of {@code @EnableTransactionManagement}'s default order, which is the lowest precedence. */
+    static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+    private final TransactionRetry retry;
+
+    private TransactionRetryAdvice(TransactionRetry retry) {
+        this.retry = retry;
+    }
+
+    /** Advice for the methods Spring runs in a transaction: those its {@code @Transactional} rules select. */
+    static Advisor advisor(TransactionRetry retry) {
+        TransactionAttributeSource transactional = new AnnotationTransactionAttributeSource();
+        DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new StaticMethodMatcherPointcut() {
+            @Override
+            public boolean matches(Method method, Class<?> targetClass) {
+                return transactional.getTransactionAttribute(method, targetClass) != null;
+            }
+        }, new TransactionRetryAdvice(retry));
+        advisor.setOrder(ORDER);
+        return advisor;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return invocation.proceed();
+        }
+        return retry.call(() -> {
+            try {
+                return invocation.proceed();
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                // Neither an Exception nor an Error: only a subclass of Throwable itself, which no transaction throws.
+                throw new UndeclaredThrowableException(t);
+            }
+        });
+    }
+}

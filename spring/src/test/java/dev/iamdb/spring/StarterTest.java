@@ -1,0 +1,322 @@
+package dev.iamdb.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.iamdb.IamDriver;
+import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.testing.TestkitConfigs;
+import dev.iamdb.testkit.AuthDecision;
+import dev.iamdb.testkit.DefaultChainCredentials;
+import dev.iamdb.testkit.Identity;
+import dev.iamdb.testkit.LocalIamDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Transactional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The starter in real Spring Boot applications (whichever Boot line this module is built with: this source runs on
+ * Boot 4 in spring/ and on Boot 3.5 in spring/boot3/), against the testkit's IAM-verifying PostgreSQL in its Aurora
+ * DSQL emulation, through pgjdbc. Settings are given as command-line arguments, as an application's own would be.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StarterTest {
+    static final Identity CHAIN = Identity.of("AKIASTARTERCHAIN0001", "starter-chain-secret", Identity.DEFAULT_PRINCIPAL_ARN);
+    static final Identity BEAN = Identity.of("AKIASTARTERBEAN00002", "starter-bean-secret", Identity.DEFAULT_PRINCIPAL_ARN);
+
+    private static LocalIamDatabase db;
+    private static DefaultChainCredentials chain;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        db = LocalIamDatabase.builder().identities(CHAIN, BEAN).role("app").start();
+        chain = DefaultChainCredentials.use(CHAIN);
+        try (Connection c = db.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL)");
+            s.execute("INSERT INTO counter VALUES (1, 0)");
+            s.execute("GRANT ALL ON counter TO admin");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        chain.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void clearDecisions() {
+        db.clearDecisions();
+    }
+
+    /** An application with nothing of its own: Boot's auto-configuration and the starter's. */
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class App {
+    }
+
+    private static ConfigurableApplicationContext run(Class<?> application, String... settings) {
+        List<String> args = new ArrayList<>();
+        for (String s : settings) {
+            args.add("--" + s);
+        }
+        // Migrations only where a test asks for them; a repeated argument would join both values with a comma.
+        for (String tool : List.of("flyway", "liquibase")) {
+            if (args.stream().noneMatch(a -> a.startsWith("--spring." + tool + ".enabled="))) {
+                args.add("--spring." + tool + ".enabled=false");
+            }
+        }
+        return new SpringApplicationBuilder(application).web(WebApplicationType.NONE).run(args.toArray(new String[0]));
+    }
+
+    private static String currentUser(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return TestkitConfigs.currentUser(c);
+        }
+    }
+
+    @Test
+    void aJdbcIamdbDatasourceUrlNeedsNoDriverClassAndGetsDsqlSafeHikariDefaults() throws SQLException {
+        try (ConfigurableApplicationContext context = run(App.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=admin")) {
+            HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
+
+            assertThat(currentUser(pool)).isEqualTo("admin");
+            assertThat(pool.getDriverClassName()).isEqualTo(IamDriver.class.getName());
+            assertThat(pool.getMaxLifetime()).isEqualTo(IamPooledDataSource.DEFAULT_MAX_LIFETIME.toMillis());
+        }
+        assertThat(db.decisions()).isNotEmpty().extracting(AuthDecision::user, AuthDecision::accessKeyId, AuthDecision::accepted)
+                .containsOnly(tuple("admin", CHAIN.accessKeyId(), true));
+    }
+
+    @Test
+    void springDatasourceHikariSettingsOfTheApplicationWin() throws SQLException {
+        try (ConfigurableApplicationContext context = run(App.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=app", "spring.datasource.hikari.max-lifetime=600000",
+                "spring.datasource.hikari.maximum-pool-size=3",
+                "spring.datasource.hikari.data-source-properties.ApplicationName=starter-test")) {
+            HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
+
+            assertThat(pool.getMaxLifetime()).isEqualTo(600_000);
+            assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
+            assertThat(new JdbcTemplate(pool).queryForObject("SELECT current_user || ' ' || current_setting('application_name')",
+                    String.class)).isEqualTo("app starter-test");
+        }
+    }
+
+    @Test
+    void anRdsEndpointKeepsHikarisOwnMaxLifetime() throws SQLException {
+        try (ConfigurableApplicationContext context = run(App.class,
+                "spring.datasource.url=jdbc:iamdb:postgresql://orders.abc123xyz.us-east-1.rds.amazonaws.com:5432/orders",
+                "spring.datasource.username=app")) {
+            HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
+
+            assertThat(pool.getDriverClassName()).isEqualTo(IamDriver.class.getName());
+            assertThat(pool.getMaxLifetime()).isEqualTo(new HikariDataSource().getMaxLifetime());
+        }
+    }
+
+    @Test
+    void flywayMigratesAsAdminThroughItsOwnJdbcIamdbUrl() throws SQLException {
+        // The guide's configuration, with the local server's URLs for the cluster's.
+        try (ConfigurableApplicationContext context = run(App.class, "spring.config.import=classpath:docs/migration-user.properties",
+                "spring.datasource.url=" + db.iamdbJdbcUrl(), "spring.flyway.url=" + db.iamdbJdbcUrl(),
+                "spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/flyway-starter",
+                // The schema already holds the other tests' tables.
+                "spring.flyway.baseline-on-migrate=true", "spring.flyway.baseline-version=0")) {
+            assertThat(currentUser(context.getBean(DataSource.class))).isEqualTo("app");
+        }
+        assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("0:true", "1:true");
+        assertThat(db.decisions()).allSatisfy(d -> assertThat(d.accepted()).as(d.reason()).isTrue())
+                .extracting(AuthDecision::user).contains("admin", "app");
+    }
+
+    @Test
+    void liquibaseMigratesAsAdminThroughItsOwnJdbcIamdbUrl() throws SQLException {
+        try (ConfigurableApplicationContext context = run(App.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=app", "spring.liquibase.enabled=true",
+                "spring.liquibase.url=" + db.iamdbJdbcUrl(), "spring.liquibase.user=admin",
+                "spring.liquibase.change-log=classpath:db/liquibase-starter/changelog.sql")) {
+            assertThat(currentUser(context.getBean(DataSource.class))).isEqualTo("app");
+        }
+        try (Connection c = db.adminConnection()) {
+            assertThat(TestkitConfigs.queryForString(c, "SELECT count(*) FROM migrated_by_liquibase")).isEqualTo("0");
+        }
+        assertThat(db.decisions()).allSatisfy(d -> assertThat(d.accepted()).as(d.reason()).isTrue())
+                .extracting(AuthDecision::user).contains("admin", "app");
+    }
+
+    /** An application that defines the AWS credentials it signs with. */
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class WithCredentialsBean {
+        @Bean
+        AwsCredentialsProvider awsCredentialsProvider() {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(BEAN.accessKeyId(), BEAN.secretAccessKey()));
+        }
+    }
+
+    @Test
+    void anAwsCredentialsProviderBeanSignsTheTokensWithoutAnyProperty() throws SQLException {
+        try (ConfigurableApplicationContext context = run(WithCredentialsBean.class,
+                "spring.datasource.url=" + db.iamdbJdbcUrl(), "spring.datasource.username=admin")) {
+            assertThat(currentUser(context.getBean(DataSource.class))).isEqualTo("admin");
+        }
+        assertThat(db.decisions()).isNotEmpty().extracting(AuthDecision::accessKeyId, AuthDecision::accepted)
+                .containsOnly(tuple(BEAN.accessKeyId(), true));
+    }
+
+    @Test
+    void iamdbPropertiesReachTheDriverAndClosingTheContextReleasesItsProviders() throws SQLException {
+        ClosingCredentials.closed.set(0);
+        try (ConfigurableApplicationContext context = run(App.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=admin", "iamdb.aws-credentials-provider=" + ClosingCredentials.class.getName())) {
+            assertThat(currentUser(context.getBean(DataSource.class))).isEqualTo("admin");
+            assertThat(ClosingCredentials.closed).hasValue(0);
+        }
+        // The provider iamdb created from the class name belonged to the context's driver, closed with the context.
+        assertThat(ClosingCredentials.closed).hasValue(1);
+        assertThat(db.decisions()).isNotEmpty().extracting(AuthDecision::accessKeyId, AuthDecision::accepted)
+                .containsOnly(tuple(BEAN.accessKeyId(), true));
+    }
+
+    /** BEAN's credentials, named by class; counts how often iamdb closed an instance it created. */
+    public static final class ClosingCredentials implements AwsCredentialsProvider, AutoCloseable {
+        static final AtomicInteger closed = new AtomicInteger();
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return AwsBasicCredentials.create(BEAN.accessKeyId(), BEAN.secretAccessKey());
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+
+    /** An application that logs in at start-up, so that a wrong setting stops it. */
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class ConnectsAtStartUp {
+        @Bean
+        ApplicationRunner connect(DataSource dataSource) {
+            return args -> currentUser(dataSource);
+        }
+    }
+
+    @Test
+    void aWrongIamdbSettingStopsTheStartWithBootsReportNamingTheProperty(CapturedOutput output) {
+        assertThatThrownBy(() -> run(ConnectsAtStartUp.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=admin", "iamdb.iam-token-lifetime=5").close());
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("iamdb could not configure the IAM login: ")
+                .contains("iamTokenLifetime")
+                .contains("Correct iamdb.iam-token-lifetime, following the message above.");
+    }
+
+    @Test
+    void aWrongUrlParameterIsNamedWhereItWasWritten(CapturedOutput output) {
+        assertThatThrownBy(() -> run(ConnectsAtStartUp.class, "spring.datasource.url=" + db.iamdbJdbcUrl() + "&iamRegoin=x",
+                "spring.datasource.username=admin").close());
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("Correct iamRegoin (as set in the jdbc:iamdb: URL of spring.datasource.url");
+    }
+
+    /** A transaction that meets a conflict on its first attempt: another session changes the row it read. */
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class WithConflicts {
+        @Bean
+        Counter counter(JdbcTemplate jdbc) {
+            return new Counter(jdbc);
+        }
+    }
+
+    static class Counter {
+        private final AtomicInteger attempts = new AtomicInteger();
+        private final JdbcTemplate jdbc;
+
+        Counter(JdbcTemplate jdbc) {
+            this.jdbc = jdbc;
+        }
+
+        @Transactional
+        public void increment() throws SQLException {
+            int n = jdbc.queryForObject("SELECT n FROM counter WHERE id = 1", Integer.class);
+            if (attempts.incrementAndGet() == 1) {
+                try (Connection other = db.adminConnection(); Statement s = other.createStatement()) {
+                    s.executeUpdate("UPDATE counter SET n = n + 100 WHERE id = 1");
+                }
+            }
+            jdbc.update("UPDATE counter SET n = ? WHERE id = 1", n + 1);
+        }
+
+        /** A method, not the field: the test holds Spring's proxy, whose own fields are not the counter's. */
+        public int attempts() {
+            return attempts.get();
+        }
+    }
+
+    private static int counter() throws SQLException {
+        try (Connection c = db.adminConnection()) {
+            return Integer.parseInt(TestkitConfigs.queryForString(c, "SELECT n FROM counter WHERE id = 1"));
+        }
+    }
+
+    @Test
+    void withIamdbRetryEnabledATransactionalMethodRunsAgainAfterAConflict() throws SQLException {
+        int before = counter();
+        try (ConfigurableApplicationContext context = run(WithConflicts.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=admin", "spring.config.import=classpath:docs/iamdb-properties.properties")) {
+            Counter counter = context.getBean(Counter.class);
+            counter.increment();
+
+            assertThat(counter.attempts()).isEqualTo(2);
+        }
+        assertThat(counter()).isEqualTo(before + 101);
+    }
+
+    @Test
+    void withoutIamdbRetryTheConflictReachesTheCaller() throws SQLException {
+        int before = counter();
+        try (ConfigurableApplicationContext context = run(WithConflicts.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=admin")) {
+            Counter counter = context.getBean(Counter.class);
+
+            assertThatThrownBy(counter::increment).satisfies(e -> assertThat(dev.iamdb.TransactionRetry.isConflict(e)).isTrue());
+            assertThat(counter.attempts()).isEqualTo(1);
+        }
+        assertThat(counter()).isEqualTo(before + 100);
+    }
+}

@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset iamdb:1
+CREATE TABLE migrated_by_liquibase (id INT PRIMARY KEY);
