@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@code spring.datasource.url}, a SQL tool) logs in with IAM auth tokens through pgjdbc, MySQL or MariaDB Connector/J.
  *
  * <p>Every {@link IamProperty} is accepted as a URL parameter or a connection property; everything else is
- * passed to the target driver unchanged. For PostgreSQL the database defaults to {@code postgres}. An <em>empty</em> {@code password}
- * connection property is ignored, because some tools always send one; any other password is refused.
+ * passed to the target driver unchanged. For PostgreSQL the database defaults to {@code postgres}. A {@code password}
+ * is refused, except the empty one (and Liquibase's {@code "null"}) that tools send when none is configured, which
+ * is ignored.
  *
  * <p>Connections opened through one driver instance whose settings sign the same tokens (service, action,
  * signed host and port, region, user, token lifetime, expiration and credentials source) share one
@@ -315,19 +316,13 @@ public final class IamDriver implements Driver, AutoCloseable {
         }
     }
 
-    /**
-     * A URL and its connection properties, as a key for the configuration built from them. The empty
-     * {@code password} some tools always send is left out, as the configuration leaves it out.
-     */
+    /** A URL and its connection properties, as a key for the configuration built from them. */
     private record ConfigKey(String url, Map<String, String> settings) {
         static ConfigKey of(String url, Properties info) {
             Map<String, String> settings = new TreeMap<>();
             if (info != null) {
                 for (String name : info.stringPropertyNames()) {
-                    String value = info.getProperty(name);
-                    if (!(name.equals("password") && value.isEmpty())) {
-                        settings.put(name, value);
-                    }
+                    settings.put(name, info.getProperty(name));
                 }
             }
             return new ConfigKey(url, settings);
