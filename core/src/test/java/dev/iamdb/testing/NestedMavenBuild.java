@@ -99,6 +99,18 @@ public final class NestedMavenBuild {
     }
 
     /**
+     * Replaces {@code text} in a copied project's {@code file} (a test points the example's URL at the local
+     * database); fails when the example no longer contains it, so a test cannot silently run something else.
+     */
+    public static void replace(Path file, String text, String replacement) throws IOException {
+        String content = Files.readString(file);
+        if (!content.contains(text)) {
+            throw new IllegalStateException(file + " does not contain " + text);
+        }
+        Files.writeString(file, content.replace(text, replacement));
+    }
+
+    /**
      * Runs {@code mvn -B -o -f pom} with {@code arguments} (goals, {@code -D} settings), this build's iamdb version
      * and local repository, and, as the only AWS settings of its environment, the access key of {@code identity}
      * (the default chain's first source). Waits at most five minutes.
