@@ -19,7 +19,7 @@ final class HibernateSettings {
     static final String HIKARI_PREFIX = "hibernate.hikari.";
 
     // The order hibernate-hikaricp consults them in: the first one set wins.
-    private static final List<String> URL_KEYS = List.of(
+    static final List<String> URL_KEYS = List.of(
             "jakarta.persistence.jdbc.url", "hibernate.connection.url", "javax.persistence.jdbc.url");
     private static final List<String> USER_KEYS = List.of(
             "jakarta.persistence.jdbc.user", "hibernate.connection.username", "javax.persistence.jdbc.user");
@@ -83,7 +83,7 @@ final class HibernateSettings {
     }
 
     /** The first of {@code keys} that is set, in the order hibernate-hikaricp reads them. */
-    private static String firstKey(Map<String, Object> settings, List<String> keys) {
+    static String firstKey(Map<String, Object> settings, List<String> keys) {
         for (String key : keys) {
             if (settings.get(key) != null) {
                 return key;
