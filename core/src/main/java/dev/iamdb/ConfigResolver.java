@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
@@ -17,6 +19,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  */
 final class ConfigResolver {
     static final String POOL_PREFIX = "pool.";
+    /** What Liquibase's Maven plugin and command line send as the password when none is configured. */
+    static final String LIQUIBASE_NO_PASSWORD = "null";
+    private static final Logger log = LoggerFactory.getLogger(ConfigResolver.class);
     /** HikariCP's prefix for properties of the DataSource it wraps: here, the target driver's. */
     static final String POOL_DRIVER_PREFIX = POOL_PREFIX + "dataSource.";
     static final int RDS_TOKEN_LIFETIME_SECONDS = 900;
@@ -150,8 +155,8 @@ final class ConfigResolver {
     private void accept(String key, IamConfig.Setting setting) {
         String as = setting.writtenAs();
         if (key.equals("password")) {
-            throw new IamConfigException(as, "A password was configured (" + as
-                    + "), but iamdb logs in with IAM tokens: remove the password setting.");
+            acceptPassword(setting);
+            return;
         }
         if (key.equals("url")) {
             // pgjdbc would take it as an unknown connection property and ignore it.
@@ -174,6 +179,30 @@ final class ConfigResolver {
         } else {
             acceptDriverProperty(key, setting);
         }
+    }
+
+    /**
+     * The one rule for a password given to an IAM login, on every route (JDBC URL and properties, Hibernate and JPA
+     * settings, MyBatis). Tools send a password when none is configured: an empty one (JDBC tools, jOOQ's code
+     * generator, an empty {@code jakarta.persistence.jdbc.password}) or, from Liquibase without
+     * {@code emptyPassword}, the text {@code null}. Neither is a password anyone chose, so both are ignored, the
+     * second with a warning that names Liquibase's switch. Any other password is refused: whoever set it believes
+     * it is used, and it never is.
+     */
+    private static void acceptPassword(IamConfig.Setting setting) {
+        String as = setting.writtenAs();
+        String text = setting.value() instanceof CharSequence ? setting.value().toString() : null;
+        if ("".equals(text)) {
+            return;
+        }
+        if (LIQUIBASE_NO_PASSWORD.equals(text)) {
+            log.warn("Ignoring the password \"null\" given as {}: Liquibase sends it when no password is configured, and "
+                    + "iamdb logs in with IAM tokens. Set Liquibase's emptyPassword to true (<emptyPassword>true"
+                    + "</emptyPassword> in its Maven plugin) to send none.", as);
+            return;
+        }
+        throw new IamConfigException(as, "A password was configured (" + as
+                + "), but iamdb logs in with IAM tokens: remove the password setting.");
     }
 
     /**

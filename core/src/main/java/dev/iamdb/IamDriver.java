@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@code spring.datasource.url}, a SQL tool) logs in with IAM auth tokens through pgjdbc, MySQL or MariaDB Connector/J.
  *
  * <p>Every {@link IamProperty} is accepted as a URL parameter or a connection property; everything else is
- * passed to the target driver unchanged. For PostgreSQL the database defaults to {@code postgres}. An <em>empty</em> {@code password}
- * connection property is ignored, because some tools always send one; any other password is refused.
+ * passed to the target driver unchanged. For PostgreSQL the database defaults to {@code postgres}. A {@code password}
+ * is refused, except the empty one (and Liquibase's {@code "null"}) that tools send when none is configured, which
+ * is ignored.
  *
  * <p>Connections opened through one driver instance whose settings sign the same tokens (service, action,
  * signed host and port, region, user, token lifetime, expiration and credentials source) share one
@@ -316,8 +317,7 @@ public final class IamDriver implements Driver, AutoCloseable {
     }
 
     /**
-     * A URL and its connection properties, as a key for the configuration built from them. The empty
-     * {@code password} some tools always send is left out, as the configuration leaves it out. Values need not be
+     * A URL and its connection properties, as a key for the configuration built from them. Values need not be
      * text: a framework that hands the driver objects (Spring Boot's starter, an {@code AwsCredentialsProvider} bean
      * as {@code awsCredentialsProvider}) gets them used as {@link IamConfig.Builder#property} uses them, and a
      * provider instance then keys the configuration by its own {@code equals}.
@@ -327,17 +327,11 @@ public final class IamDriver implements Driver, AutoCloseable {
             Map<String, Object> settings = new TreeMap<>();
             if (info != null) {
                 for (Map.Entry<Object, Object> e : info.entrySet()) {
-                    String name = String.valueOf(e.getKey());
-                    Object value = e.getValue();
-                    if (!(name.equals("password") && "".equals(value))) {
-                        settings.put(name, value);
-                    }
+                    settings.put(String.valueOf(e.getKey()), e.getValue());
                 }
                 // Defaults of a Properties object are not among its entries, but stringPropertyNames() sees them.
                 for (String name : info.stringPropertyNames()) {
-                    if (!settings.containsKey(name) && !(name.equals("password") && info.getProperty(name).isEmpty())) {
-                        settings.put(name, info.getProperty(name));
-                    }
+                    settings.putIfAbsent(name, info.getProperty(name));
                 }
             }
             return new ConfigKey(url, settings);

@@ -181,6 +181,15 @@ class IamConfigTest {
                 .hasMessageContaining("remove the password").hasMessageNotContaining("hunter2");
     }
 
+    /** What tools send when no password is configured: JDBC tools and JPA an empty one, Liquibase the text "null". */
+    @Test
+    void theNoPasswordOfToolsIsIgnored() {
+        assertThat(builder().host(DSQL).property("user", "u").property("password", "").build().user()).isEqualTo("u");
+        assertThat(builder().url("jdbc:postgresql://" + DSQL + "/postgres?user=u&password=null").build().user()).isEqualTo("u");
+        assertThatThrownBy(() -> builder().host(DSQL).property("user", "u").property("password", " ").build())
+                .isInstanceOf(IamConfigException.class).hasMessageContaining("remove the password");
+    }
+
     @Test
     void badUrlsAreExplainedWithoutTheirQuery() {
         assertThatThrownBy(() -> builder().url("jdbc:postgresql:postgres?password=hunter2").build())

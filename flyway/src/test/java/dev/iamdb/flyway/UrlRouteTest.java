@@ -12,7 +12,10 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
@@ -85,6 +88,36 @@ class UrlRouteTest {
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
         assertThat(TestkitConfigs.flywayHistory(db)).containsExactly("1:true", "2:true");
+        assertAllLoginsAcceptedForTheDefaultChainsCredentials();
+    }
+
+    /**
+     * flyway.schemas (Spring Boot's spring.flyway.schemas): Flyway creates the schema as admin, which Aurora DSQL
+     * allows and the testkit's admin may do too, and migrates into it.
+     */
+    @Test
+    void migratesIntoASchemaThatFlywayCreatesAsAdmin() throws SQLException {
+        try (Connection c = db.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS inventory CASCADE");
+        }
+        Flyway flyway = Flyway.configure()
+                .configuration(Map.of(
+                        "flyway.url", Testkit.iamdbUrl(db),
+                        "flyway.user", "admin",
+                        "flyway.schemas", "inventory",
+                        "flyway.locations", "classpath:db/migration"))
+                .load();
+
+        assertThat(flyway.migrate().migrationsExecuted).isEqualTo(2);
+        try (Connection c = db.adminConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT to_regclass('inventory.note') IS NOT NULL,"
+                     + " to_regclass('inventory.flyway_schema_history') IS NOT NULL,"
+                     + " (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'inventory')")) {
+            r.next();
+            assertThat(r.getBoolean(1)).as("table note in schema inventory").isTrue();
+            assertThat(r.getBoolean(2)).as("Flyway's history in schema inventory").isTrue();
+            assertThat(r.getString(3)).as("owner of schema inventory").isEqualTo("admin");
+        }
         assertAllLoginsAcceptedForTheDefaultChainsCredentials();
     }
 

@@ -19,7 +19,7 @@ final class HibernateSettings {
     static final String HIKARI_PREFIX = "hibernate.hikari.";
 
     // The order hibernate-hikaricp consults them in: the first one set wins.
-    private static final List<String> URL_KEYS = List.of(
+    static final List<String> URL_KEYS = List.of(
             "jakarta.persistence.jdbc.url", "hibernate.connection.url", "javax.persistence.jdbc.url");
     private static final List<String> USER_KEYS = List.of(
             "jakarta.persistence.jdbc.user", "hibernate.connection.username", "javax.persistence.jdbc.user");
@@ -44,7 +44,6 @@ final class HibernateSettings {
      * its Hibernate key.
      */
     static IamConfig iamConfig(Map<String, Object> settings, Clock clock) {
-        rejectPassword(settings);
         String urlKey = firstKey(settings, URL_KEYS);
         if (urlKey == null) {
             throw new IamConfigException("hibernate.connection.url", "No JDBC URL: set hibernate.connection.url (or jakarta.persistence.jdbc.url) to "
@@ -54,6 +53,11 @@ final class HibernateSettings {
         String userKey = firstKey(settings, USER_KEYS);
         if (userKey != null) {
             b.property("user", settings.get(userKey), userKey);
+        }
+        String passwordKey = firstKey(settings, PASSWORD_KEYS);
+        if (passwordKey != null) {
+            // Core's rule, as for the JDBC driver: an empty password is ignored, any other refused by this key.
+            b.property("password", settings.get(passwordKey), passwordKey);
         }
         Object autocommit = settings.get("hibernate.connection.autocommit");
         if (autocommit != null) {
@@ -78,18 +82,8 @@ final class HibernateSettings {
         return b.build();
     }
 
-    private static void rejectPassword(Map<String, Object> settings) {
-        for (String key : PASSWORD_KEYS) {
-            if (settings.get(key) != null) {
-                throw new IamConfigException(key, "Setting " + key
-                        + " is configured, but iamdb logs in with short-lived IAM auth tokens instead of a password: remove "
-                        + key + " and grant the IAM identity access to the database user.");
-            }
-        }
-    }
-
     /** The first of {@code keys} that is set, in the order hibernate-hikaricp reads them. */
-    private static String firstKey(Map<String, Object> settings, List<String> keys) {
+    static String firstKey(Map<String, Object> settings, List<String> keys) {
         for (String key : keys) {
             if (settings.get(key) != null) {
                 return key;

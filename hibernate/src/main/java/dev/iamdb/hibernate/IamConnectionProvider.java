@@ -31,7 +31,8 @@ import org.hibernate.service.spi.Stoppable;
  *   <li>HikariCP settings as {@code hibernate.hikari.<name>}, as {@code hibernate-hikaricp} reads them,
  *       plus {@code hibernate.connection.autocommit} and {@code hibernate.connection.isolation}.</li>
  * </ul>
- * A configured password fails start-up: the token replaces it.
+ * A configured password fails start-up, because the token replaces it; an empty one is ignored, as by the
+ * {@code jdbc:iamdb:} driver.
  *
  * <p>Connections come from an {@link IamPooledDataSource}: every new physical connection logs in with
  * a current token, and connections are retired before Aurora DSQL's 60-minute limit. The pool and

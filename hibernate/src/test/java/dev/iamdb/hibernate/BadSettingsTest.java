@@ -1,8 +1,10 @@
 package dev.iamdb.hibernate;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iamdb.IamConfigException;
+import java.time.Clock;
 import java.util.Map;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
@@ -30,7 +32,7 @@ class BadSettingsTest {
     void aHibernatePasswordFailsWithoutShowingIt() {
         assertThatThrownBy(() -> build(Map.of("hibernate.connection.password", "s3cr3t-value")))
                 .rootCause()
-                .hasMessageContaining("hibernate.connection.password is configured, but iamdb logs in with short-lived IAM auth tokens")
+                .hasMessageContaining("A password was configured (hibernate.connection.password), but iamdb logs in with IAM tokens")
                 .message().doesNotContain("s3cr3t-value");
     }
 
@@ -38,7 +40,17 @@ class BadSettingsTest {
     void aJpaPasswordFails() {
         assertThatThrownBy(() -> build(Map.of("jakarta.persistence.jdbc.password", "s3cr3t-value")))
                 .rootCause()
-                .hasMessageContaining("jakarta.persistence.jdbc.password is configured");
+                .hasMessageContaining("A password was configured (jakarta.persistence.jdbc.password)");
+    }
+
+    /** As the jdbc:iamdb: driver does, by core's one rule: persistence.xml files often carry an empty password. */
+    @Test
+    void anEmptyJpaPasswordIsIgnored() {
+        Map<String, Object> settings = Map.of(
+                "jakarta.persistence.jdbc.url", "jdbc:postgresql://abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws/postgres",
+                "jakarta.persistence.jdbc.user", "admin",
+                "jakarta.persistence.jdbc.password", "");
+        assertThat(HibernateSettings.iamConfig(settings, Clock.systemUTC()).user()).isEqualTo("admin");
     }
 
     @Test

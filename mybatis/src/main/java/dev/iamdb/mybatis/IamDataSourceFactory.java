@@ -7,6 +7,9 @@ import dev.iamdb.IamProperty;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.ibatis.datasource.DataSourceFactory;
+import org.apache.ibatis.type.Alias;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A MyBatis {@link DataSourceFactory} whose connections log in to Aurora DSQL or RDS PostgreSQL with
@@ -30,10 +33,16 @@ import org.apache.ibatis.datasource.DataSourceFactory;
  * for every new physical connection. MyBatis' {@code POOLED} type cannot do this: it keeps one fixed
  * password, so connections it opens after the first token expires (15 minutes) are refused.
  *
+ * <p>The short name {@code IAMDB}, as MyBatis' own {@code POOLED}, works after one line in {@code <typeAliases>}:
+ * {@code <typeAlias type="dev.iamdb.mybatis.IamDataSourceFactory"/>} registers this class under its {@link Alias},
+ * and {@code <dataSource type="IAMDB">} then names it. MyBatis registers its own short names in code and has no
+ * way for a library to add one.
+ *
  * <p>MyBatis never closes a data source. Close it when the application stops:
  * {@code ((IamPooledDataSource) sqlSessionFactory.getConfiguration().getEnvironment().getDataSource()).close()}.
  * Each {@code <environment>} gets its own factory, pool, credentials and tokens.
  */
+@Alias("IAMDB")
 public class IamDataSourceFactory implements DataSourceFactory {
     private static final String POOL_PREFIX = "pool.";
     private static final String DRIVER_PREFIX = "driver.";
@@ -54,6 +63,9 @@ public class IamDataSourceFactory implements DataSourceFactory {
             Map.entry("poolPingEnabled", "HikariCP checks idle connections before handing them out; remove it"),
             Map.entry("poolPingQuery", "HikariCP checks connections with the driver's isValid(); remove it"),
             Map.entry("poolPingConnectionsNotUsedFor", "use pool.keepaliveTime"));
+
+    private static final String MYBATIS_SPRING_FACTORY = "org.mybatis.spring.SqlSessionFactoryBean";
+    private static final Logger log = LoggerFactory.getLogger(IamDataSourceFactory.class);
 
     private IamPooledDataSource dataSource;
 
@@ -101,7 +113,22 @@ public class IamDataSourceFactory implements DataSourceFactory {
                     + "') name different database users; keep one.");
         }
         configure(config);
-        dataSource = new IamPooledDataSource(config.build());
+        IamConfig built = config.build();
+        if (readByMybatisSpring()) {
+            log.warn("mybatis-spring's SqlSessionFactoryBean is reading an <environment> of mybatis-config.xml that builds "
+                    + "an iamdb pool for {}@{}; it replaces that environment's data source with its own, so this pool is "
+                    + "never used and never closed. Remove <environments> from the file and give SqlSessionFactoryBean "
+                    + "an IamPooledDataSource (or a data source with a jdbc:iamdb: URL).", built.user(), built.signedHost());
+        }
+        dataSource = new IamPooledDataSource(built);
+    }
+
+    /**
+     * Whether mybatis-spring is parsing the configuration file: it always swaps the parsed environment's data source for
+     * the Spring one afterwards. Its class is looked for by name, as iamdb-mybatis does not depend on mybatis-spring.
+     */
+    private static boolean readByMybatisSpring() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getClassName().equals(MYBATIS_SPRING_FACTORY)));
     }
 
     /**

@@ -171,6 +171,21 @@ class MyBatisConfigTest {
         assertThat(db.decisions()).extracting(AuthDecision::accepted).containsOnly(true);
     }
 
+    /** docs/mybatis.md's short name: one typeAlias line, then type="IAMDB", as MyBatis' own POOLED. */
+    @Test
+    void theShortNameIamdbNamesTheFactoryAfterOneTypeAliasLine(LocalIamDatabase db) throws IOException {
+        Properties properties = new Properties();
+        properties.setProperty("db.url", db.iamdbJdbcUrl());
+        SqlSessionFactory factory;
+        try (Reader config = Resources.getResourceAsReader("mybatis-alias-config.xml")) {
+            factory = new SqlSessionFactoryBuilder().build(config, properties);
+        }
+        factory.getConfiguration().addMapper(SessionMapper.class);
+        try (IamPooledDataSource pool = dataSource(factory); SqlSession session = factory.openSession()) {
+            assertThat(session.getMapper(SessionMapper.class).currentUser()).isEqualTo("app");
+        }
+    }
+
     @Test
     void aMistakeFailsTheBuildWithTheCoresMessage(LocalIamDatabase db) {
         // Connecting through 127.0.0.1 without iamHost: the token would be signed for the wrong host.

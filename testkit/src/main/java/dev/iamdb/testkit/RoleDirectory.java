@@ -86,7 +86,9 @@ final class RoleDirectory {
     void setUp(String masterUser, String principalArn) throws SQLException {
         if (service == Service.DSQL) {
             createRole("admin", "LOGIN CREATEROLE CREATEDB");
-            execute("ALTER SCHEMA public OWNER TO admin", "GRANT ALL ON SCHEMA public TO admin");
+            execute("ALTER SCHEMA public OWNER TO admin", "GRANT ALL ON SCHEMA public TO admin",
+                    // Aurora DSQL's admin may CREATE SCHEMA (Flyway's and Boot's spring.flyway.schemas rely on it).
+                    "DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO admin', current_database()); END $$");
             execute(DSQL_MAPPING_STORE);
             grant("admin", principalArn);
         } else {
