@@ -81,14 +81,17 @@ final class ConfigResolver {
             throw new IamConfigException(as, "Property " + as + "=session-token is Percona Server's auth_awsiam, a MySQL "
                     + "login; it needs a jdbc:mysql: or jdbc:mariadb: URL, not jdbc:" + driver.subprotocol() + ":.");
         }
+        // With awsRoleArn the region still means something: that of the STS endpoint the role is assumed at.
+        boolean assumesRole = values.containsKey(IamProperty.AWS_ROLE_ARN);
         for (IamProperty p : List.of(IamProperty.IAM_HOST, IamProperty.IAM_REGION, IamProperty.IAM_SERVICE,
                 IamProperty.IAM_DEFAULT_PORT, IamProperty.IAM_TOKEN_LIFETIME, IamProperty.IAM_ADMIN)) {
-            if (values.containsKey(p)) {
+            if (values.containsKey(p) && !(assumesRole && p == IamProperty.IAM_REGION)) {
                 throw new IamConfigException(as(p), "Property " + as(p) + " does not apply with " + as
                         + "=session-token: no token is signed, the session token itself is the password. Remove it.");
             }
         }
         sessionTokenLogin = true;
+        region = value(IamProperty.IAM_REGION);
         service = IamService.RDS;
         signedHost = Endpoint.normalise(connectionHost);
         profile = value(IamProperty.AWS_PROFILE);
@@ -226,7 +229,8 @@ final class ConfigResolver {
     }
 
     private static String shown(String key, Object value) {
-        return IamProperty.forName(key) == null ? "…" : String.valueOf(value);
+        IamProperty p = IamProperty.forName(key);
+        return p == null || p == IamProperty.AWS_EXTERNAL_ID ? "…" : String.valueOf(value);
     }
 
     private static IamConfigException unknown(String key, String as) {

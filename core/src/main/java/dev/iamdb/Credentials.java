@@ -71,16 +71,24 @@ final class Credentials implements AutoCloseable {
             fix = advice;
             return;
         }
-        StsClient sts = stsClient(base, config.region());
-        StsAssumeRoleCredentialsProvider roleProvider = StsAssumeRoleCredentialsProvider.builder()
-                .stsClient(sts)
-                // On the calling thread: the token provider's own worker already keeps logins off it.
-                .asyncCredentialUpdateEnabled(false)
-                .refreshRequest(r -> r.roleArn(assume.roleArn()).roleSessionName(assume.sessionName())
-                        .durationSeconds(assume.durationSeconds()).externalId(assume.externalId()))
-                .build();
-        owned.add(0, sts);
-        owned.add(0, roleProvider);
+        try {
+            StsClient sts = stsClient(base, config.region());
+            owned.add(0, sts);
+            owned.add(0, StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(sts)
+                    // On the calling thread: the token provider's own worker already keeps logins off it.
+                    .asyncCredentialUpdateEnabled(false)
+                    .refreshRequest(r -> r.roleArn(assume.roleArn()).roleSessionName(assume.sessionName())
+                            .durationSeconds(assume.durationSeconds()).externalId(assume.externalId()))
+                    .build());
+        } catch (RuntimeException e) {
+            // No Credentials object will exist to close what was built so far.
+            closeOwned(name);
+            throw new IamConfigException(IamProperty.AWS_ROLE_ARN, "Could not set up STS to assume " + assume.roleArn()
+                    + " with the credentials from " + name + ": " + e.getMessage() + " Set iamRegion (or AWS_REGION) to "
+                    + "the region whose STS endpoint to use.");
+        }
+        AwsCredentialsProvider roleProvider = (AwsCredentialsProvider) owned.get(0);
         provider = roleProvider;
         source = "role " + assume.roleArn() + " assumed with " + name;
         role = assume.roleArn();
@@ -105,8 +113,10 @@ final class Credentials implements AutoCloseable {
         try {
             return provider.resolveCredentials();
         } catch (RuntimeException e) {
-            throw new SQLException("Could not resolve AWS credentials from " + source + ": " + e.getMessage() + " " + fix
-                    + " Running 'aws sts get-caller-identity' with this process's environment shows what AWS sees.", "08004", e);
+            // The fix last, so that a caller that shows it apart (iamdb doctor) can cut it off.
+            throw new SQLException("Could not resolve AWS credentials from " + source + ": " + e.getMessage()
+                    + " Running 'aws sts get-caller-identity' with this process's environment shows what AWS sees. " + fix,
+                    "08004", e);
         }
     }
 
@@ -133,7 +143,7 @@ final class Credentials implements AutoCloseable {
     /** The default {@code awsRoleSessionName}: iamdb- and the main class's simple name or the jar's, as CloudTrail shows it. */
     static String defaultSessionName() {
         String main = System.getProperty("sun.java.command", "").trim().split("\\s+", 2)[0];
-        main = main.substring(main.lastIndexOf('/') + 1);
+        main = main.substring(Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1);
         main = main.endsWith(".jar") ? main.substring(0, main.length() - 4) : main.substring(main.lastIndexOf('.') + 1);
         String name = ("iamdb-" + main.replaceAll("[^\\w+=,.@-]", "-"));
         name = name.length() > 64 ? name.substring(0, 64) : name;
@@ -169,12 +179,16 @@ final class Credentials implements AutoCloseable {
                 return;
             }
         }
+        closeOwned(source);
+    }
+
+    private void closeOwned(String from) {
         for (AutoCloseable c : owned) {
             try {
                 c.close();
             } catch (Exception e) {
                 // Closing only releases refresh threads and HTTP connections; nothing to recover.
-                log.debug("Closing part of the credentials from {} failed", source, e);
+                log.debug("Closing part of the credentials from {} failed", from, e);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.iamdb;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.profiles.Profile;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 import software.amazon.awssdk.profiles.ProfileProperty;
+import software.amazon.awssdk.utils.SystemSetting;
 
 /**
  * Where credentials come from when a configuration names no source, and what to do when that source fails.
@@ -36,28 +38,32 @@ record CredentialsRoute(String name, String role, Supplier<AwsCredentialsProvide
 
     /** The route the environment, system properties and shared AWS files of this process configure. */
     static CredentialsRoute select() {
-        if (System.getProperty(SdkSystemSetting.AWS_ACCESS_KEY_ID.property()) != null) {
+        // Blank counts as unset, as in the SDK: docker-compose passes AWS_ACCESS_KEY_ID= for an unset host variable.
+        if (given(System.getProperty(SdkSystemSetting.AWS_ACCESS_KEY_ID.property())).isPresent()) {
             return keys("system properties aws.accessKeyId/aws.secretAccessKey", SystemPropertyCredentialsProvider::create,
                     "aws.secretAccessKey (and aws.sessionToken for temporary credentials)");
         }
-        if (System.getenv(SdkSystemSetting.AWS_ACCESS_KEY_ID.environmentVariable()) != null) {
+        if (given(System.getenv(SdkSystemSetting.AWS_ACCESS_KEY_ID.environmentVariable())).isPresent()) {
             return keys("environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
                     EnvironmentVariableCredentialsProvider::create,
                     "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)");
         }
-        Optional<String> tokenFile = SdkSystemSetting.AWS_WEB_IDENTITY_TOKEN_FILE.getNonDefaultStringValue();
+        Optional<String> tokenFile = given(SdkSystemSetting.AWS_WEB_IDENTITY_TOKEN_FILE);
         if (tokenFile.isPresent()) {
-            return webIdentity(tokenFile.get(), SdkSystemSetting.AWS_ROLE_ARN.getNonDefaultStringValue().orElse(null));
+            return webIdentity(tokenFile.get(), given(SdkSystemSetting.AWS_ROLE_ARN).orElse(null));
         }
-        Optional<String> named = ProfileFileSystemSetting.AWS_PROFILE.getNonDefaultStringValue();
+        Optional<String> named = given(ProfileFileSystemSetting.AWS_PROFILE);
         CredentialsRoute profile = profile(named.orElse("default"), named.isPresent());
         if (profile != null) {
             return profile;
         }
-        Optional<String> container = SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_FULL_URI.getNonDefaultStringValue()
-                .or(SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI::getNonDefaultStringValue);
-        if (container.isPresent()) {
-            return new CredentialsRoute("the container credentials endpoint " + container.get(), null,
+        Optional<String> fullUri = given(SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_FULL_URI);
+        if (fullUri.isPresent() || given(SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI).isPresent()) {
+            // Never the URI itself: ECS's relative URI holds the GUID that guards the task's credentials, and a full
+            // URI may carry a token in its query.
+            String where = fullUri.map(CredentialsRoute::origin).map(o -> "AWS_CONTAINER_CREDENTIALS_FULL_URI at " + o)
+                    .orElse("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+            return new CredentialsRoute("the container credentials endpoint (" + where + ")", null,
                     () -> ContainerCredentialsProvider.builder().build(),
                     "On ECS, give the task definition a task role (taskRoleArn). On EKS with Pod Identity, check the pod "
                             + "identity association of the service account and that AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE "
@@ -65,7 +71,15 @@ record CredentialsRoute(String name, String role, Supplier<AwsCredentialsProvide
         }
         String nothingElse = "Nothing else is configured: no AWS_ACCESS_KEY_ID, no AWS_WEB_IDENTITY_TOKEN_FILE, no AWS_PROFILE "
                 + "or [default] profile with credentials, no AWS_CONTAINER_CREDENTIALS_FULL_URI/RELATIVE_URI.";
-        if (SdkSystemSetting.AWS_EC2_METADATA_DISABLED.getBooleanValue().orElse(false)) {
+        boolean metadataDisabled;
+        try {
+            metadataDisabled = SdkSystemSetting.AWS_EC2_METADATA_DISABLED.getBooleanValue().orElse(false);
+        } catch (IllegalStateException e) {
+            return failing("the EC2 instance metadata service (instance profile)", "AWS_EC2_METADATA_DISABLED (or "
+                    + "aws.disableEc2Metadata) is '" + given(SdkSystemSetting.AWS_EC2_METADATA_DISABLED).orElse("")
+                    + "', not true or false", "Set it to true or false.");
+        }
+        if (metadataDisabled) {
             return failing("no configured source (AWS_EC2_METADATA_DISABLED turns off the instance metadata service)",
                     "no AWS credentials are configured for this process",
                     nothingElse + " Configure one of them, or set awsProfile or awsCredentialsProvider.");
@@ -74,6 +88,25 @@ record CredentialsRoute(String name, String role, Supplier<AwsCredentialsProvide
                 () -> InstanceProfileCredentialsProvider.builder().build(),
                 nothingElse + " On EC2, attach an instance profile (an IAM role) to the instance and allow IMDSv2 "
                         + "(hop limit 2 in containers); elsewhere configure one of the other sources.");
+    }
+
+    /** A setting's value from its system property or environment variable, trimmed; blank counts as unset. */
+    private static Optional<String> given(SystemSetting setting) {
+        return setting.getNonDefaultStringValue().flatMap(CredentialsRoute::given);
+    }
+
+    private static Optional<String> given(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    /** Scheme, host and port of a URI, or a placeholder when it is not one. */
+    private static String origin(String uri) {
+        try {
+            URI u = URI.create(uri);
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return "a URI that does not parse";
+        }
     }
 
     /** A named profile ({@code awsProfile}); unlike the default route, it is used even if it looks empty. */
@@ -108,8 +141,8 @@ record CredentialsRoute(String name, String role, Supplier<AwsCredentialsProvide
 
     /** The profile's route, or null for an implicit {@code default} profile that does not exist or has no credentials. */
     private static CredentialsRoute profile(String profileName, boolean named) {
-        String files = ProfileFileSystemSetting.AWS_CONFIG_FILE.getNonDefaultStringValue().orElse("~/.aws/config") + " and "
-                + ProfileFileSystemSetting.AWS_SHARED_CREDENTIALS_FILE.getNonDefaultStringValue().orElse("~/.aws/credentials");
+        String files = given(ProfileFileSystemSetting.AWS_CONFIG_FILE).orElse("~/.aws/config") + " and "
+                + given(ProfileFileSystemSetting.AWS_SHARED_CREDENTIALS_FILE).orElse("~/.aws/credentials");
         Optional<Profile> found;
         try {
             found = ProfileFile.defaultProfileFile().profile(profileName);
@@ -144,7 +177,7 @@ record CredentialsRoute(String name, String role, Supplier<AwsCredentialsProvide
     /** What kind of credentials a profile holds, or null when it holds none (as a region-only [default]). */
     private static String kind(Map<String, String> p) {
         if (p.containsKey(ProfileProperty.SSO_ROLE_NAME) || p.containsKey("sso_session")
-                || p.containsKey(ProfileProperty.SSO_START_URL)) {
+                || p.containsKey(ProfileProperty.SSO_START_URL) || p.containsKey(ProfileProperty.SSO_ACCOUNT_ID)) {
             return "IAM Identity Center (SSO)";
         }
         if (p.containsKey(ProfileProperty.ROLE_ARN)) {
@@ -155,6 +188,9 @@ record CredentialsRoute(String name, String role, Supplier<AwsCredentialsProvide
         }
         if (p.containsKey(ProfileProperty.AWS_ACCESS_KEY_ID)) {
             return "access keys";
+        }
+        if (p.containsKey("login_session")) {
+            return "aws login";
         }
         return null;
     }

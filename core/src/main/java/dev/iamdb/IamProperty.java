@@ -51,7 +51,7 @@ public enum IamProperty {
     AWS_ROLE_ARN("awsRoleArn", PropertyType.ROLE_ARN, null, "none: sign with the source credentials", Scope.ALL, false,
             "IAM role to assume (STS AssumeRole) with the credentials the other settings give; tokens are signed as that "
                     + "role, with its credentials refreshed before they expire."),
-    AWS_EXTERNAL_ID("awsExternalId", PropertyType.pattern("[\\w+=,.@:/-]{2,1224}",
+    AWS_EXTERNAL_ID("awsExternalId", PropertyType.secretPattern("[\\w+=,.@:/-]{2,1224}",
             "2 to 1224 letters, digits or +=,.@:/-"), null, "none", Scope.ALL, false,
             "External id the role's trust policy requires (sts:ExternalId); only with awsRoleArn."),
     AWS_ROLE_SESSION_NAME("awsRoleSessionName", PropertyType.pattern("[\\w+=,.@-]{2,64}", "2 to 64 letters, digits or +=,.@-"),

@@ -90,13 +90,22 @@ abstract class PropertyType<T> {
     };
 
     /** An IAM role ARN in any partition: a session would otherwise fail at STS, far from the setting. */
-    static final PropertyType<String> ROLE_ARN = pattern("arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}",
+    static final PropertyType<String> ROLE_ARN = pattern("arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]+",
             "a role ARN such as arn:aws:iam::123456789012:role/app");
 
     /** Text matching {@code regex} in full, trimmed. */
     static PropertyType<String> pattern(String regex, String accepted) {
+        return pattern(regex, accepted, false);
+    }
+
+    /** As {@link #pattern(String, String)}, for a value some treat as a secret: a message never quotes it. */
+    static PropertyType<String> secretPattern(String regex, String accepted) {
+        return pattern(regex, accepted, true);
+    }
+
+    private static PropertyType<String> pattern(String regex, String accepted, boolean secret) {
         Pattern p = Pattern.compile(regex);
-        return new PropertyType<>(accepted) {
+        return new PropertyType<>(accepted, List.of(), secret) {
             @Override
             String fromText(String text) {
                 String t = text.trim();
@@ -130,14 +139,20 @@ abstract class PropertyType<T> {
 
     private final String accepted;
     private final List<String> choices;
+    private final boolean secret;
 
     private PropertyType(String accepted) {
         this(accepted, List.of());
     }
 
     private PropertyType(String accepted, List<String> choices) {
+        this(accepted, choices, false);
+    }
+
+    private PropertyType(String accepted, List<String> choices, boolean secret) {
         this.accepted = accepted;
         this.choices = choices;
+        this.secret = secret;
     }
 
     /** The value, or {@code null} when the text is not acceptable. */
@@ -161,7 +176,9 @@ abstract class PropertyType<T> {
     T parse(Object value, String writtenAs) {
         T parsed = value instanceof CharSequence ? fromText(value.toString()) : fromObject(value);
         if (parsed == null) {
-            throw invalid(writtenAs, value, accepted);
+            throw secret ? new IamConfigException(writtenAs, "Invalid value for property " + writtenAs + " (not shown: "
+                    + (value instanceof CharSequence t ? t.length() + " characters" : "of type " + value.getClass().getName())
+                    + "): expected " + accepted + ".") : invalid(writtenAs, value, accepted);
         }
         return parsed;
     }

@@ -1,10 +1,11 @@
 package dev.iamdb;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,20 +15,21 @@ import org.slf4j.LoggerFactory;
  * which creates and closes its providers on its own as connection settings come and go. A metrics binder or health
  * check finds them here, without a reference to the data source or driver behind them.
  *
- * <p>A provider is listed from its creation until {@link TokenProvider#close()}. This is a directory for
- * observation only: providers never find each other here, so two configurations still share no credentials or
- * tokens.
+ * <p>A provider is listed from its creation until {@link TokenProvider#close()}, or until it is garbage collected
+ * unclosed (the list holds it weakly, so a data source an application drops without closing is not kept alive by
+ * it; a listener that keeps providers, such as a meter binder, does keep them). This is a directory for observation
+ * only: providers never find each other here, so two configurations still share no credentials or tokens.
  */
 public final class TokenProviders {
     private static final Logger log = LoggerFactory.getLogger(TokenProviders.class);
     /** Guarded by itself; listeners are told under the same lock, so each sees added before removed, in order. */
-    private static final Set<TokenProvider> live = new LinkedHashSet<>();
+    private static final Set<TokenProvider> live = Collections.newSetFromMap(new WeakHashMap<>());
     private static final List<Listener> listeners = new ArrayList<>();
 
     private TokenProviders() {
     }
 
-    /** The providers open right now, oldest first. */
+    /** The providers open right now, in no particular order. */
     public static List<TokenProvider> live() {
         synchronized (live) {
             return List.copyOf(live);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +121,31 @@ class BrokenCredentialRoutesTest {
     }
 
     @Test
+    void blankSettingsCountAsUnsetAsTheSdkTreatsThem() throws SQLException {
+        use("AWS_ACCESS_KEY_ID", " ", "AWS_WEB_IDENTITY_TOKEN_FILE", "", "AWS_PROFILE", "  ");
+        assertThat(resolve(config()).accessKeyId()).isEqualTo("AKIADEFAULTPROFILE1");
+    }
+
+    @Test
+    void theContainerEndpointIsNamedWithoutItsPathOrQuery() throws IOException {
+        Files.writeString(dir.resolve("credentials"), "");
+        use("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/v2/credentials/3f2a-task-guid?token=abc");
+        try (Credentials credentials = new Credentials(config())) {
+            assertThat(credentials.source()).isEqualTo(
+                    "the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI at http://127.0.0.1:9)");
+            assertThatThrownBy(credentials::resolve).hasMessageNotContaining("3f2a-task-guid").hasMessageNotContaining("abc");
+        }
+    }
+
+    @Test
+    void aMetadataSwitchThatIsNotABooleanIsNamed() throws IOException {
+        Files.writeString(dir.resolve("credentials"), "");
+        use("AWS_EC2_METADATA_DISABLED", "1");
+        assertThatThrownBy(() -> resolve(config()))
+                .hasMessageContaining("AWS_EC2_METADATA_DISABLED (or aws.disableEc2Metadata) is '1', not true or false");
+    }
+
+    @Test
     void theDescriptionNamesTheSourceAndKeyPrefixButNoSecret() throws SQLException {
         use("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEKEY000001", "AWS_SECRET_ACCESS_KEY", "the-secret-key",
                 "AWS_SESSION_TOKEN", "the-session-token");
@@ -139,9 +165,32 @@ class BrokenCredentialRoutesTest {
         assertThatThrownBy(() -> IamConfig.builder().host(HOST).property("user", "admin")
                 .property("awsRoleArn", "app-role").build())
                 .hasMessageContaining("Invalid value 'app-role' for property awsRoleArn: expected a role ARN");
+        for (String bad : List.of("arn:aws-:iam::123456789012:role/app", "arn:aws:iam::123456789012:role//app",
+                "arn:aws:iam::123456789012:role/", "arn:aws:iam::12345678901:role/app")) {
+            assertThatThrownBy(() -> IamConfig.builder().host(HOST).property("user", "admin").property("awsRoleArn", bad).build())
+                    .as(bad).isInstanceOf(IamConfigException.class);
+        }
+        assertThat(IamConfig.builder().host(HOST).property("user", "admin")
+                .property("awsRoleArn", "arn:aws-us-gov:iam::123456789012:role/teams/app").build().assumeRole().roleArn())
+                .isEqualTo("arn:aws-us-gov:iam::123456789012:role/teams/app");
+        assertThatThrownBy(() -> IamConfig.builder().host(HOST).property("user", "admin")
+                .property("awsRoleArn", "arn:aws:iam::123456789012:role/app").property("awsExternalId", "Acme Shared#Secret").build())
+                .hasMessageContaining("Invalid value for property awsExternalId (not shown: 18 characters)")
+                .hasMessageNotContaining("Acme");
         assertThatThrownBy(() -> IamConfig.builder().host(HOST).property("user", "admin")
                 .property("awsRoleArn", "arn:aws:iam::123456789012:role/app").property("awsRoleDurationSeconds", 600).build())
                 .hasMessageContaining("expected a whole number from 900 to 43200");
+    }
+
+    @Test
+    void aSessionTokenLoginAssumingARoleTakesTheRegionOfItsStsEndpoint() {
+        IamConfig config = IamConfig.builder().url("jdbc:mysql://db.example.internal:3306/app").property("user", "app")
+                .property("iamLogin", "session-token").property("awsRoleArn", "arn:aws:iam::123456789012:role/app")
+                .property("iamRegion", "eu-west-1").build();
+        assertThat(config.region()).isEqualTo("eu-west-1");
+        assertThatThrownBy(() -> IamConfig.builder().url("jdbc:mysql://db.example.internal:3306/app").property("user", "app")
+                .property("iamLogin", "session-token").property("iamRegion", "eu-west-1").build())
+                .hasMessageContaining("iamRegion does not apply with iamLogin=session-token");
     }
 
     @Test
