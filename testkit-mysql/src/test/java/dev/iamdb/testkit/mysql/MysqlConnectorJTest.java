@@ -72,6 +72,9 @@ class MysqlConnectorJTest {
         aws.environment(LocalAws.Route.INSTANCE_METADATA, "app");
         try (InstanceProfileCredentialsProvider instance = InstanceProfileCredentialsProvider.builder()
                 .endpoint(aws.endpoint().toString()).build()) {
+            // RdsUtilities fixes the token's end before it resolves credentials, so a first, slow instance-metadata
+            // call (a loaded machine) would shorten X-Amz-Expires below the 900 s the gateway requires: resolve first.
+            instance.resolveCredentials();
             RdsUtilities rds = RdsUtilities.builder().region(Region.of(db.region())).credentialsProvider(instance).build();
             try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "app", rds.generateAuthenticationToken(
                     b -> b.hostname(db.endpoint()).port(db.endpointPort()).username("app")))) {
