@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * with only its own jars, alternating in rounds against one local DSQL and one local RDS server (see
  * docs/performance.md).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.iamdb.benchmarks.ColdStart [--rounds N] [--appcds] [--classes]
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.iamdb.benchmarks.ColdStart [--rounds N] [--appcds] [--classes] [--phases]
  *     [--only NAME,…] [-- JVM_OPTION…]</pre>
  *
  * <p>Every contender connects to the endpoint name itself, {@code ….dsql.us-east-1.on.aws} or
@@ -65,6 +65,7 @@ public final class ColdStart {
         int rounds = 10;
         boolean appCds = false;
         boolean classes = false;
+        boolean phases = false;
         List<String> only = null;
         List<String> jvmOptions = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
@@ -72,13 +73,14 @@ public final class ColdStart {
                 case "--rounds" -> rounds = Integer.parseInt(argv[++i]);
                 case "--appcds" -> appCds = true;
                 case "--classes" -> classes = true;
+                case "--phases" -> phases = true;
                 case "--only" -> only = Arrays.asList(argv[++i].split(","));
                 case "--" -> {
                     jvmOptions.addAll(Arrays.asList(argv).subList(i + 1, argv.length));
                     i = argv.length;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + argv[i]
-                        + "; accepted: --rounds N, --appcds, --classes, --only NAME,…, -- JVM_OPTION…");
+                        + "; accepted: --rounds N, --appcds, --classes, --phases, --only NAME,…, -- JVM_OPTION…");
             }
         }
         Files.createDirectories(WORK);
@@ -113,6 +115,10 @@ public final class ColdStart {
                 for (Contender c : contenders) {
                     countClasses(c, base, env);
                 }
+            }
+            if (phases) {
+                phases(contenders, base, env, rounds);
+                return;
             }
             if (appCds) {
                 for (Contender c : contenders) {
@@ -200,6 +206,15 @@ public final class ColdStart {
 
     /** Runs one contender once: {wall ms, connected ms}. Any failure ends the benchmark with the child's output. */
     private static long[] run(Contender c, List<String> options, Map<String, String> env) throws Exception {
+        long start = System.nanoTime();
+        String text = output(c, options, env);
+        long wallMs = (System.nanoTime() - start) / 1_000_000;
+        String line = text.lines().filter(l -> l.startsWith("connected ")).findFirst().orElseThrow();
+        return new long[] {wallMs, Long.parseLong(line.substring("connected ".length()).trim())};
+    }
+
+    /** Runs one contender once and returns what it printed; a failure ends the benchmark with the child's output. */
+    private static String output(Contender c, List<String> options, Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(options);
@@ -212,17 +227,42 @@ public final class ColdStart {
         pb.environment().putAll(env);
         long launchedMs = System.currentTimeMillis();
         pb.environment().put("COLDSTART_LAUNCHED_MS", Long.toString(launchedMs));
-        long start = System.nanoTime();
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         int exit = p.waitFor();
-        long wallMs = (System.nanoTime() - start) / 1_000_000;
         String text = new String(out, StandardCharsets.UTF_8);
-        String line = text.lines().filter(l -> l.startsWith("connected ")).findFirst().orElse(null);
-        if (exit != 0 || line == null) {
+        // Kept for a look at what the child printed, e.g. with -- -verbose:class.
+        Files.writeString(WORK.resolve("last-" + c.name() + "-" + c.service() + ".log"), text);
+        if (exit != 0 || text.lines().noneMatch(l -> l.startsWith("connected "))) {
             throw new IllegalStateException(c.name() + "/" + c.service() + " failed (exit " + exit + "):\n" + text);
         }
-        return new long[] {wallMs, Long.parseLong(line.substring("connected ".length()).trim())};
+        return text;
+    }
+
+    /** iamdb's cold start by phase ({@code IamdbPhasesMain}): the median of each phase's own duration over the rounds. */
+    private static void phases(List<Contender> contenders, List<String> base, Map<String, String> env, int rounds)
+            throws Exception {
+        for (Contender c : contenders) {
+            if (!c.name().equals("iamdb-datasource")) {
+                continue;
+            }
+            Contender timed = new Contender("iamdb-phases", c.service(), c.jars(), "IamdbPhasesMain", c.args());
+            Map<String, List<long[]>> durations = new LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                long previous = 0;
+                for (String line : (Iterable<String>) output(timed, base, env).lines()::iterator) {
+                    String[] f = line.split(" ");
+                    if (f[0].equals("phase") || f[0].equals("connected")) {
+                        String name = f[0].equals("phase") ? f[1] : "connection";
+                        long at = Long.parseLong(f[f.length - 1]);
+                        durations.computeIfAbsent(name, k -> new ArrayList<>()).add(new long[] {at - previous});
+                        previous = at;
+                    }
+                }
+            }
+            System.out.printf("%n%s, iamdb by phase (median ms over %d runs):%n", c.service(), rounds);
+            durations.forEach((name, v) -> System.out.printf("  %-12s %6.0f%n", name, median(v, 0)));
+        }
     }
 
     private static void countClasses(Contender c, List<String> base, Map<String, String> env) throws Exception {
