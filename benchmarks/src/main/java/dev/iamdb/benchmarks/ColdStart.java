@@ -206,8 +206,23 @@ public final class ColdStart {
 
     /** Runs one contender once: {wall ms, connected ms}. Any failure ends the benchmark with the child's output. */
     private static long[] run(Contender c, List<String> options, Map<String, String> env) throws Exception {
-        long start = System.nanoTime();
-        String text = output(c, options, env);
+        long start;
+        String text;
+        while (true) {
+            start = System.nanoTime();
+            try {
+                text = output(c, options, env);
+                break;
+            } catch (IllegalStateException e) {
+                // The SDK's RdsUtilities take the expiry and the signing time from two clock reads, so across a
+                // second boundary they sign X-Amz-Expires=899, which the testkit's RDS gateway refuses (it wants
+                // exactly 900). Such a run says nothing about speed: it is counted and run again.
+                if (!e.getMessage().contains("X-Amz-Expires 899 not accepted")) {
+                    throw e;
+                }
+                System.out.println("rerun " + c.name() + "/" + c.service() + ": it signed X-Amz-Expires=899");
+            }
+        }
         long wallMs = (System.nanoTime() - start) / 1_000_000;
         String line = text.lines().filter(l -> l.startsWith("connected ")).findFirst().orElseThrow();
         return new long[] {wallMs, Long.parseLong(line.substring("connected ".length()).trim())};
