@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * docs/performance.md).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.iamdb.benchmarks.ColdStart [--rounds N] [--appcds] [--classes] [--phases]
- *     [--only NAME,…] [-- JVM_OPTION…]</pre>
+ *     [--only NAME,…] [--baseline IAMDB_CORE_JAR] [-- JVM_OPTION…]</pre>
  *
  * <p>Every contender connects to the endpoint name itself, {@code ….dsql.us-east-1.on.aws} or
  * {@code ….rds.amazonaws.com}, which the children resolve to 127.0.0.1 through a hosts file
@@ -38,7 +38,9 @@ import java.util.stream.Stream;
  * exit, and {@code connected}, from the same instant to the child's successful {@code select 1} (the child reads the
  * launch time from its environment; clocks are the same machine's). {@code --appcds} first runs each contender once
  * with {@code -XX:ArchiveClassesAtExit} and then measures with {@code -XX:SharedArchiveFile}; {@code --classes} runs
- * each contender once with {@code -Xlog:class+load} and prints how many classes it loaded, from where.
+ * each contender once with {@code -Xlog:class+load} and prints how many classes it loaded, from where;
+ * {@code --baseline} adds {@code iamdb-datasource} once more with another build of iamdb-core (e.g. the commit before a
+ * change), as {@code baseline}, so a change is measured against its predecessor in the same alternating rounds.
  */
 public final class ColdStart {
     private static final Path LIB = Paths.get("benchmarks/target/coldstart-lib");
@@ -55,7 +57,11 @@ public final class ColdStart {
     private static final List<String> IAMDB = List.of("iamdb-core", "HikariCP", "sts", "sso", "ssooidc",
             "url-connection-client", "aws-json-protocol", "aws-query-protocol");
 
-    private record Contender(String name, Service service, List<String> jars, String main, List<String> args) {
+    private record Contender(String name, Service service, List<String> jars, String main, List<String> args,
+                             Path core) {
+        Contender(String name, Service service, List<String> jars, String main, List<String> args) {
+            this(name, service, jars, main, args, null);
+        }
     }
 
     private ColdStart() {
@@ -67,6 +73,7 @@ public final class ColdStart {
         boolean classes = false;
         boolean phases = false;
         List<String> only = null;
+        Path baseline = null;
         List<String> jvmOptions = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
@@ -75,12 +82,13 @@ public final class ColdStart {
                 case "--classes" -> classes = true;
                 case "--phases" -> phases = true;
                 case "--only" -> only = Arrays.asList(argv[++i].split(","));
+                case "--baseline" -> baseline = Paths.get(argv[++i]);
                 case "--" -> {
                     jvmOptions.addAll(Arrays.asList(argv).subList(i + 1, argv.length));
                     i = argv.length;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + argv[i]
-                        + "; accepted: --rounds N, --appcds, --classes, --phases, --only NAME,…, -- JVM_OPTION…");
+                        + "; accepted: --rounds N, --appcds, --classes, --phases, --only NAME,…, --baseline IAMDB_CORE_JAR, -- JVM_OPTION…");
             }
         }
         Files.createDirectories(WORK);
@@ -94,6 +102,15 @@ public final class ColdStart {
             Path hosts = WORK.resolve("hosts");
             Files.writeString(hosts, "127.0.0.1 localhost " + dsql.endpoint() + " " + rds.endpoint() + "\n");
             List<Contender> contenders = contenders(dsql, rds);
+            if (baseline != null) {
+                Path jar = baseline;
+                for (Contender c : List.copyOf(contenders)) {
+                    if (c.name().equals("iamdb-datasource")) {
+                        contenders.add(contenders.indexOf(c) + 1,
+                                new Contender("baseline", c.service(), c.jars(), c.main(), c.args(), jar));
+                    }
+                }
+            }
             if (only != null) {
                 List<String> names = only;
                 contenders = contenders.stream().filter(c -> names.contains(c.name() + "/" + c.service())
@@ -192,6 +209,10 @@ public final class ColdStart {
         try (Stream<Path> jars = Files.list(LIB)) {
             List<Path> all = jars.toList();
             for (String artifact : c.jars()) {
+                if (artifact.equals("iamdb-core") && c.core() != null) {
+                    entries.add(c.core().toAbsolutePath().toString());
+                    continue;
+                }
                 Path jar = all.stream().filter(p -> p.getFileName().toString()
                                 .matches(java.util.regex.Pattern.quote(artifact) + "-[0-9][^-]*(-SNAPSHOT)?\\.jar"))
                         .findFirst().orElseThrow(() -> new IllegalStateException("no jar of " + artifact + " in " + LIB
