@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  * launch time from its environment; clocks are the same machine's). {@code --appcds} first runs each contender once
  * with {@code -XX:ArchiveClassesAtExit} and then measures with {@code -XX:SharedArchiveFile}; {@code --classes} runs
  * each contender once with {@code -Xlog:class+load} and prints how many classes it loaded, from where;
- * {@code --baseline} adds {@code iamdb-datasource} once more with another build of iamdb-core (e.g. the commit before a
- * change), as {@code baseline}, so a change is measured against its predecessor in the same alternating rounds.
+ * {@code --baseline} adds each iamdb contender once more with another build of iamdb-core (e.g. the commit before a
+ * change), as {@code baseline-url} and {@code baseline-datasource}, so a change is measured against its predecessor in the same alternating rounds.
  */
 public final class ColdStart {
     private static final Path LIB = Paths.get("benchmarks/target/coldstart-lib");
@@ -105,9 +105,10 @@ public final class ColdStart {
             if (baseline != null) {
                 Path jar = baseline;
                 for (Contender c : List.copyOf(contenders)) {
-                    if (c.name().equals("iamdb-datasource")) {
-                        contenders.add(contenders.indexOf(c) + 1,
-                                new Contender("baseline", c.service(), c.jars(), c.main(), c.args(), jar));
+                    if (c.name().startsWith("iamdb-")) {
+                        contenders.add(contenders.indexOf(c) + 1, new Contender(
+                                "baseline-" + c.name().substring("iamdb-".length()), c.service(), c.jars(), c.main(),
+                                c.args(), jar));
                     }
                 }
             }
@@ -321,9 +322,9 @@ public final class ColdStart {
             if (rows.isEmpty()) {
                 continue;
             }
-            double fastestPeer = rows.stream().filter(e -> !e.getKey().name().startsWith("iamdb"))
+            double fastestPeer = rows.stream().filter(e -> !e.getKey().name().startsWith("iamdb") && !e.getKey().name().startsWith("baseline"))
                     .mapToDouble(e -> median(e.getValue(), 1)).min().orElse(Double.NaN);
-            double fastestPeerWall = rows.stream().filter(e -> !e.getKey().name().startsWith("iamdb"))
+            double fastestPeerWall = rows.stream().filter(e -> !e.getKey().name().startsWith("iamdb") && !e.getKey().name().startsWith("baseline"))
                     .mapToDouble(e -> median(e.getValue(), 0)).min().orElse(Double.NaN);
             System.out.printf("%n%s: launch → select 1 (connected) and launch → exit (wall), medians in ms%n", s);
             System.out.printf("%-18s %10s %8s %12s %8s %s%n", "contender", "connected", "ratio", "wall", "ratio",
