@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  */
 public final class ColdStart {
     private static final Path LIB = Paths.get("benchmarks/target/coldstart-lib");
-    private static final Path CLASSES = Paths.get("benchmarks/target/classes");
+    /** The contenders' mains, as a jar: a CDS archive can't be made with a non-empty directory on the class path. */
+    private static final Path TARGET = Paths.get("benchmarks/target");
     private static final Path WORK = Paths.get("benchmarks/target/coldstart");
 
     /** What every SDK-based token path needs: the SDK's core, signer, regions and credentials (without HTTP clients). */
@@ -206,7 +207,13 @@ public final class ColdStart {
     /** The class path of exactly the named artifacts (any version), plus the benchmarks' own classes. */
     private static String classPath(Contender c) {
         List<String> entries = new ArrayList<>();
-        entries.add(CLASSES.toAbsolutePath().toString());
+        try (Stream<Path> own = Files.list(TARGET)) {
+            entries.add(own.filter(p -> p.getFileName().toString().matches("iamdb-benchmarks-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no iamdb-benchmarks jar in " + TARGET
+                            + "; run mvn -B package -DskipTests first")).toAbsolutePath().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (Stream<Path> jars = Files.list(LIB)) {
             List<Path> all = jars.toList();
             for (String artifact : c.jars()) {
