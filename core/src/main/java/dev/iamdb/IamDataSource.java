@@ -1,6 +1,5 @@
 package dev.iamdb;
 
-import dev.iamdb.pgjdbc.DeferredPassword;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -186,11 +185,14 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
      */
     private Connection connectWhileSigning(CompletableFuture<TokenProvider.Token> signing) throws SQLException {
         Properties p = properties();
-        String attempt = DeferredPassword.register(() -> await(signing).value());
+        Runnable forget = target.deferPassword(driver(), p, () -> await(signing).value());
+        if (forget == null) {
+            return null;
+        }
         try {
-            return target.deferPassword(driver(), p, attempt) ? connect(p) : null;
+            return connect(p);
         } finally {
-            DeferredPassword.unregister(attempt);
+            forget.run();
         }
     }
 
