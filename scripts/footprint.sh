@@ -7,7 +7,7 @@ classpath=$(mktemp)
 trap 'rm -f "$classpath"' EXIT
 # Through the reactor, so that core's test-scoped siblings (the testkits) need not be installed first; core is
 # built last, so the file ends up holding its class path.
-mvn -B -q -pl core -am package -DskipTests dependency:build-classpath -DincludeScope=runtime \
+mvn -B -q -Dstyle.color=never -pl core -am package -DskipTests dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$classpath"
 { tr ':' '\n' < "$classpath"; echo; ls core/target/iamdb-core-*.jar | grep -v -e sources -e tests; } \
   | grep . | while read -r jar; do echo "$(( $(stat -c %s "$jar") / 1024 )) $(basename "$jar")"; done \

@@ -235,6 +235,20 @@ public final class IamConfig {
             return "CredentialsKey[" + (providerClass != null ? providerClass.getName() : profile)
                     + (assumeRole != null ? ", " + assumeRole : "") + "]";
         }
+
+        // equals and hashCode are written out because a record's generated ones bootstrap java.lang.invoke on first
+        // use (~150 classes, 20-50 ms), which the first jdbc:iamdb: connection would otherwise pay for its cache keys.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CredentialsKey k && Objects.equals(profile, k.profile)
+                    && Objects.equals(providerClass, k.providerClass) && Objects.equals(providerInstance, k.providerInstance)
+                    && Objects.equals(assumeRole, k.assumeRole) && Objects.equals(stsRegion, k.stsRegion);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(profile, providerClass, providerInstance, assumeRole, stsRegion);
+        }
     }
 
     /**
@@ -252,6 +266,18 @@ public final class IamConfig {
             return "AssumeRole[" + roleArn + ", session " + sessionName + ", " + durationSeconds + " s"
                     + (externalId != null ? ", with external id" : "") + "]";
         }
+
+        /** Written out for the same reason as {@link CredentialsKey#equals}. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AssumeRole a && Objects.equals(roleArn, a.roleArn) && Objects.equals(externalId, a.externalId)
+                    && Objects.equals(sessionName, a.sessionName) && durationSeconds == a.durationSeconds;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(roleArn, externalId, sessionName, durationSeconds);
+        }
     }
 
     /** See {@link #tokenKey()}; a provider instance and a clock compare by their own {@code equals}. */
@@ -261,6 +287,22 @@ public final class IamConfig {
         @Override
         public String toString() {
             return "TokenKey[" + action + " " + user + "@" + signedHost + ":" + signedPort + ", " + region + "]";
+        }
+
+        /** Written out for the same reason as {@link CredentialsKey#equals}. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TokenKey k && service == k.service && Objects.equals(action, k.action)
+                    && Objects.equals(signedHost, k.signedHost) && signedPort == k.signedPort
+                    && Objects.equals(region, k.region) && Objects.equals(user, k.user)
+                    && Objects.equals(tokenLifetime, k.tokenLifetime) && Objects.equals(expiration, k.expiration)
+                    && Objects.equals(credentials, k.credentials) && Objects.equals(clock, k.clock);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(service, action, signedHost, signedPort, region, user, tokenLifetime, expiration,
+                    credentials, clock);
         }
     }
 

@@ -342,6 +342,17 @@ public final class IamDriver implements Driver, AutoCloseable {
         public String toString() {
             return "ConfigKey[" + settings.size() + " settings]";
         }
+
+        /** Written out: a record's generated equals and hashCode cost the first connection 20-50 ms (see IamConfig.CredentialsKey). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ConfigKey k && url.equals(k.url) && settings.equals(k.settings);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * url.hashCode() + settings.hashCode();
+        }
     }
 
     /** The major version of the iamdb release this driver belongs to. */

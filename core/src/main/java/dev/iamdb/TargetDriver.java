@@ -3,6 +3,7 @@ package dev.iamdb;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
@@ -83,4 +84,13 @@ interface TargetDriver {
 
     /** The database side of an RDS IAM login for {@code user}, for the checklist after a refused login. */
     String rdsUserSetup(String user);
+
+    /**
+     * Sets {@code properties} up so that {@code driver} asks for the password, from {@code password}, only when the
+     * server does, and returns what ends that set-up after the attempt; null, with nothing set, where the driver has no
+     * such hook, can't see iamdb's plugin, or the user chose their own authentication plugin.
+     */
+    default Runnable deferPassword(java.sql.Driver driver, Properties properties, Callable<String> password) {
+        return null;
+    }
 }
