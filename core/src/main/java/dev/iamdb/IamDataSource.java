@@ -1,5 +1,6 @@
 package dev.iamdb;
 
+import dev.iamdb.pgjdbc.DeferredPassword;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -186,14 +187,11 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
      */
     private Connection connectWhileSigning(CompletableFuture<TokenProvider.Token> signing) throws SQLException {
         Properties p = properties();
-        Runnable forget = target.deferPassword(driver(), p, () -> await(signing).value());
-        if (forget == null) {
-            return null;
-        }
+        String attempt = DeferredPassword.register(() -> await(signing).value());
         try {
-            return connect(p);
+            return target.deferPassword(driver(), p, attempt) ? connect(p) : null;
         } finally {
-            forget.run();
+            DeferredPassword.unregister(attempt);
         }
     }
 

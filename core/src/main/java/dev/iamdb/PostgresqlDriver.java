@@ -6,7 +6,6 @@ import dev.iamdb.tls.SignedHostVerifier;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import javax.net.ssl.SSLException;
 
 /** pgjdbc ({@code org.postgresql:postgresql}), for Aurora DSQL and RDS / Aurora PostgreSQL. */
@@ -112,24 +111,19 @@ final class PostgresqlDriver implements TargetDriver {
         return "the database user was given GRANT rds_iam TO " + user;
     }
 
-    /**
-     * pgjdbc 42.3 and later take an authentication plugin, which they load by name through their own class loader.
-     * DeferredPassword is touched only after that check: it implements pgjdbc's interface, so loading it without
-     * pgjdbc would fail.
-     */
+    /** pgjdbc 42.3 and later take an authentication plugin, which they load by name through their own class loader. */
     @Override
-    public Runnable deferPassword(java.sql.Driver driver, Properties properties, Callable<String> password) {
+    public boolean deferPassword(java.sql.Driver driver, Properties properties, String attempt) {
         if (properties.containsKey(PLUGIN)) {
-            return null;
+            return false;
         }
         try {
             Class.forName(DeferredPassword.class.getName(), false, driver.getClass().getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            return null; // an older pgjdbc, or one that can't see iamdb's classes: the token goes in as the password
+            return false; // an older pgjdbc, or one that can't see iamdb's classes: the token goes in as the password
         }
-        String attempt = DeferredPassword.register(password);
         properties.setProperty(PLUGIN, DeferredPassword.class.getName());
         properties.setProperty(DeferredPassword.ATTEMPT, attempt);
-        return () -> DeferredPassword.unregister(attempt);
+        return true;
     }
 }

@@ -3,7 +3,6 @@ package dev.iamdb;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
@@ -86,11 +85,11 @@ interface TargetDriver {
     String rdsUserSetup(String user);
 
     /**
-     * Sets {@code properties} up so that {@code driver} asks for the password, from {@code password}, only when the
-     * server does, and returns what ends that set-up after the attempt; null, with nothing set, where the driver has no
-     * such hook, can't see iamdb's plugin, or the user chose their own authentication plugin.
+     * Sets {@code properties} up so that {@code driver} asks for the password only when the server does, through
+     * {@code dev.iamdb.pgjdbc.DeferredPassword} and {@code attempt}; false, with nothing set, where the driver has
+     * no such hook, can't see the plugin, or the user chose their own authentication plugin.
      */
-    default Runnable deferPassword(java.sql.Driver driver, Properties properties, Callable<String> password) {
-        return null;
+    default boolean deferPassword(java.sql.Driver driver, Properties properties, String attempt) {
+        return false;
     }
 }

@@ -2,7 +2,6 @@ package dev.iamdb.pgjdbc;
 
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.plugin.AuthenticationPlugin;
@@ -24,10 +23,16 @@ public final class DeferredPassword implements AuthenticationPlugin {
     /** The connection property naming the attempt whose token this plugin passes on. */
     public static final String ATTEMPT = "iamdbTokenAttempt";
 
-    private static final Map<String, Callable<String>> PENDING = new ConcurrentHashMap<>();
+    /** Where the token comes from: waits for it, or throws the SQLException that says why there is none. */
+    @FunctionalInterface
+    public interface Source {
+        String password() throws java.sql.SQLException;
+    }
+
+    private static final Map<String, Source> PENDING = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT = new AtomicLong();
 
-    private final Callable<String> source;
+    private final Source source;
 
     /** Called by pgjdbc (by name, with the connection's properties). */
     public DeferredPassword(Properties properties) {
@@ -35,11 +40,8 @@ public final class DeferredPassword implements AuthenticationPlugin {
         this.source = attempt == null ? null : PENDING.get(attempt);
     }
 
-    /**
-     * Registers {@code source} (waits for the token, or throws why there is none) for one connection attempt; the
-     * returned key goes into {@link #ATTEMPT}.
-     */
-    public static String register(Callable<String> source) {
+    /** Registers {@code source} for one connection attempt; the returned key goes into {@link #ATTEMPT}. */
+    public static String register(Source source) {
         String key = Long.toString(NEXT.incrementAndGet());
         PENDING.put(key, source);
         return key;
@@ -57,8 +59,8 @@ public final class DeferredPassword implements AuthenticationPlugin {
                     PSQLState.CONNECTION_REJECTED);
         }
         try {
-            return source.call().toCharArray();
-        } catch (Exception e) {
+            return source.password().toCharArray();
+        } catch (java.sql.SQLException e) {
             // Say only that the token is missing: IamDataSource reports the token's own failure, which says why.
             throw new PSQLException("no IAM token for this connection", PSQLState.CONNECTION_REJECTED, e);
         }
