@@ -1,6 +1,5 @@
 package dev.iamdb;
 
-import dev.iamdb.pgjdbc.DeferredPassword;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -8,8 +7,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
 
 /**
@@ -93,34 +90,11 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
     @Override
     public Connection getConnection() throws SQLException {
         long start = System.nanoTime();
-        TokenProvider.Token token;
-        SQLException firstLogin = null;
-        if (tokens.tokensSigned() == 0) {
-            // Cold: the first signature loads the credentials provider, the signer and the JDK's crypto. Where the
-            // driver can take the password late, sign while it connects and completes the TLS handshake.
-            CompletableFuture<TokenProvider.Token> signing = signInBackground();
-            try {
-                Connection c = connectWhileSigning(signing);
-                if (c != null) {
-                    return c;
-                }
-            } catch (SQLException e) {
-                firstLogin = e;
-            }
-            token = await(signing); // a signing failure is reported as such, as when signing comes first
-        } else {
-            token = tokens.next(loginTimeoutSeconds);
-        }
+        TokenProvider.Token token = tokens.next(loginTimeoutSeconds);
         LoginBackoff rateLimited = null;
         boolean renewed = false;
         while (true) {
             try {
-                if (firstLogin != null) {
-                    // The deferred login failed: it goes through the same handling as any login with this token.
-                    SQLException e = firstLogin;
-                    firstLogin = null;
-                    throw e;
-                }
                 return connect(token.value());
             } catch (SQLException e) {
                 if (target.isRateLimited(e)) {
@@ -146,72 +120,14 @@ public final class IamDataSource extends BaseDataSource implements AutoCloseable
         }
     }
 
-    /** A thread for the first token only: later ones come from the cache or the provider's refresh-ahead. */
-    private CompletableFuture<TokenProvider.Token> signInBackground() {
-        CompletableFuture<TokenProvider.Token> signing = new CompletableFuture<>();
-        int timeout = loginTimeoutSeconds;
-        Thread t = new Thread(() -> {
-            try {
-                signing.complete(tokens.next(timeout));
-            } catch (Throwable e) {
-                signing.completeExceptionally(e);
-            }
-        }, "iamdb-first-token " + config.user() + "@" + config.signedHost());
-        t.setDaemon(true);
-        t.start();
-        return signing;
-    }
-
-    /** The token the background signing produced, or the SQLException (or Error) it failed with. */
-    private static TokenProvider.Token await(CompletableFuture<TokenProvider.Token> signing) throws SQLException {
-        try {
-            return signing.get(); // tokens.next bounds the wait with the login timeout
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException) {
-                throw (SQLException) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw new SQLException("Could not sign an IAM token: " + cause, "08004", cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("Interrupted while waiting for an IAM token", "08004", e);
-        }
-    }
-
-    /**
-     * Connects with the password handed over when the server asks for it, or returns null without connecting
-     * where the target driver can't take it late.
-     */
-    private Connection connectWhileSigning(CompletableFuture<TokenProvider.Token> signing) throws SQLException {
-        Properties p = properties();
-        String attempt = DeferredPassword.register(() -> await(signing).value());
-        try {
-            return target.deferPassword(driver(), p, attempt) ? connect(p) : null;
-        } finally {
-            DeferredPassword.unregister(attempt);
-        }
-    }
-
     private Connection connect(String token) throws SQLException {
-        Properties p = properties();
-        p.setProperty("password", token);
-        return connect(p);
-    }
-
-    private Properties properties() {
         Properties p = new Properties();
         p.putAll(connectProperties);
+        p.setProperty("password", token);
         int timeout = loginTimeoutSeconds;
         if (timeout > 0 && !p.containsKey("loginTimeout")) {
             p.setProperty("loginTimeout", Integer.toString(timeout));
         }
-        return p;
-    }
-
-    private Connection connect(Properties p) throws SQLException {
         Connection c = driver().connect(url, p);
         if (c == null) {
             throw new SQLException("The JDBC driver " + driver.getClass().getName() + " did not accept " + urlWithoutQuery(), "08001");

@@ -1,6 +1,5 @@
 package dev.iamdb;
 
-import dev.iamdb.pgjdbc.DeferredPassword;
 import dev.iamdb.tls.AwsTrustSocketFactory;
 import dev.iamdb.tls.SignedHostVerifier;
 import java.security.GeneralSecurityException;
@@ -10,7 +9,6 @@ import javax.net.ssl.SSLException;
 
 /** pgjdbc ({@code org.postgresql:postgresql}), for Aurora DSQL and RDS / Aurora PostgreSQL. */
 final class PostgresqlDriver implements TargetDriver {
-    private static final String PLUGIN = "authenticationPluginClassName";
 
     @Override
     public String subprotocol() {
@@ -109,21 +107,5 @@ final class PostgresqlDriver implements TargetDriver {
     @Override
     public String rdsUserSetup(String user) {
         return "the database user was given GRANT rds_iam TO " + user;
-    }
-
-    /** pgjdbc 42.3 and later take an authentication plugin, which they load by name through their own class loader. */
-    @Override
-    public boolean deferPassword(java.sql.Driver driver, Properties properties, String attempt) {
-        if (properties.containsKey(PLUGIN)) {
-            return false;
-        }
-        try {
-            Class.forName(DeferredPassword.class.getName(), false, driver.getClass().getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false; // an older pgjdbc, or one that can't see iamdb's classes: the token goes in as the password
-        }
-        properties.setProperty(PLUGIN, DeferredPassword.class.getName());
-        properties.setProperty(DeferredPassword.ATTEMPT, attempt);
-        return true;
     }
 }

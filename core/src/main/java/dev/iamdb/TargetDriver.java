@@ -83,13 +83,4 @@ interface TargetDriver {
 
     /** The database side of an RDS IAM login for {@code user}, for the checklist after a refused login. */
     String rdsUserSetup(String user);
-
-    /**
-     * Sets {@code properties} up so that {@code driver} asks for the password only when the server does, through
-     * {@code dev.iamdb.pgjdbc.DeferredPassword} and {@code attempt}; false, with nothing set, where the driver has
-     * no such hook, can't see the plugin, or the user chose their own authentication plugin.
-     */
-    default boolean deferPassword(java.sql.Driver driver, Properties properties, String attempt) {
-        return false;
-    }
 }
