@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,16 +35,8 @@ class DoctorCertificateNameTest {
     }
 
     @BeforeEach
-    void noAws() {
-        System.setProperty("aws.endpointUrlSts", "http://127.0.0.1:" + DoctorRun.closedPort());
-        System.setProperty("aws.disableEc2Metadata", "true");
+    void ownersKeys() {
         FakeAwsCredentials.use(OWNER.accessKeyId(), OWNER.secretAccessKey(), null);
-    }
-
-    @AfterEach
-    void restore() {
-        System.clearProperty("aws.endpointUrlSts");
-        System.clearProperty("aws.disableEc2Metadata");
     }
 
     @Test

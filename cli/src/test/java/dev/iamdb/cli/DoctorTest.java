@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,6 @@ class DoctorTest {
 
     private static LocalAws aws;
     private static LocalIamDatabase db;
-    private static int noSts;
 
     @RegisterExtension
     final FakeAwsCredentials fakeCredentials = new FakeAwsCredentials();
@@ -48,7 +46,6 @@ class DoctorTest {
         aws = LocalAws.builder().role("doctor").start();
         db = LocalIamDatabase.builder().endpoint(ENDPOINT).identities(OWNER, STRANGER).aws(aws).role("app").start();
         db.grant("app", aws.roleArn("doctor"));
-        noSts = DoctorRun.closedPort();
     }
 
     @AfterAll
@@ -57,19 +54,10 @@ class DoctorTest {
         aws.close();
     }
 
-    /** STS on a loopback port nothing listens on, and no instance metadata: no test reaches AWS. */
+    /** FakeAwsCredentials points STS at a closed loopback port and turns instance metadata off: no test reaches AWS. */
     @BeforeEach
-    void noAws() {
-        System.setProperty("aws.endpointUrlSts", "http://127.0.0.1:" + noSts);
-        System.setProperty("aws.disableEc2Metadata", "true");
+    void ownersKeys() {
         FakeAwsCredentials.use(OWNER.accessKeyId(), OWNER.secretAccessKey(), null);
-    }
-
-    @AfterEach
-    void restore() {
-        for (String p : new String[] {"aws.endpointUrlSts", "aws.disableEc2Metadata", "aws.webIdentityTokenFile", "aws.roleArn"}) {
-            System.clearProperty(p);
-        }
     }
 
     @Test
