@@ -164,6 +164,7 @@ class DoctorTest {
             DoctorRun.Step failed = run.failedAt("credentials", "token", "clock", "login", "query");
             assertThat(failed.detail()).containsIgnoringCase("web identity").contains("missing-token");
             assertThat(failed.fix()).containsIgnoringCase("token file");
+            assertThat(failed.detail()).as("the fix has its own line").doesNotContain(failed.fix());
             // The network steps need no credentials, and still say what they can.
             assertThat(run.step("tcp").passed()).isTrue();
             assertThat(run.step("tls").passed()).isTrue();
