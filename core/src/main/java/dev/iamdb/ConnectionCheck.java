@@ -140,7 +140,7 @@ public final class ConnectionCheck {
                 }
                 if (identity != null && steps.get(steps.size() - 1).status() == Status.PASSED) {
                     credentials.retain();
-                    tokens = TokenProvider.sharing(config, credentials);
+                    tokens = TokenProvider.sharing(config, credentials, null);
                     if (!token(tokens)) {
                         tokens.close();
                         tokens = null;

@@ -159,7 +159,7 @@ public final class IamDriver implements Driver, AutoCloseable {
             return tokenProviders.compute(config.tokenKey(), (key, shared) -> {
                 if (shared == null) {
                     log.debug("New token provider for {}", config);
-                    shared = new SharedProvider(key, TokenProvider.sharing(config, credentialsFor(config)));
+                    shared = new SharedProvider(key, TokenProvider.sharing(config, credentialsFor(config), this));
                 }
                 shared.active++;
                 shared.lastUsed = nanoTime.getAsLong();
@@ -281,6 +281,15 @@ public final class IamDriver implements Driver, AutoCloseable {
             }
         }
         credentials.values().removeIf(Credentials::isClosed);
+    }
+
+    /**
+     * Whether this driver created {@code provider}, which then signs for connections opened through this driver; true
+     * from the provider's creation on, also after it is closed. With {@link TokenProviders}, this tells the providers
+     * of one driver (such as the one of a Spring application context) from those of other drivers in the same JVM.
+     */
+    public boolean owns(TokenProvider provider) {
+        return provider != null && provider.owner == this;
     }
 
     /** The providers currently held, for their counters. */

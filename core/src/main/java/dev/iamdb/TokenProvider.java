@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,6 +53,8 @@ public final class TokenProvider implements AutoCloseable {
 
     private final IamConfig config;
     private final Credentials credentials;
+    /** The driver that created this provider, or {@code null}; see {@link IamDriver#owns}. */
+    final IamDriver owner;
     /** Whether the one INFO line saying which credentials sign has been written. */
     private volatile boolean announced;
     private final TokenSigner signer;
@@ -75,18 +78,19 @@ public final class TokenProvider implements AutoCloseable {
 
     /** {@code nanoTime} measures reuse windows and back-off, as {@link System#nanoTime()} does. */
     TokenProvider(IamConfig config, LongSupplier nanoTime) {
-        this(config, new Credentials(config), nanoTime);
+        this(config, new Credentials(config), nanoTime, null);
     }
 
     /**
      * Signs with {@code credentials}, which may be shared with other providers of the same credentials source;
      * {@link #close()} releases this provider's hold on them.
      */
-    static TokenProvider sharing(IamConfig config, Credentials credentials) {
-        return new TokenProvider(config, credentials, monotonicClockFor(config.clock()));
+    static TokenProvider sharing(IamConfig config, Credentials credentials, IamDriver owner) {
+        return new TokenProvider(config, credentials, monotonicClockFor(config.clock()), owner);
     }
 
-    private TokenProvider(IamConfig config, Credentials credentials, LongSupplier nanoTime) {
+    private TokenProvider(IamConfig config, Credentials credentials, LongSupplier nanoTime, IamDriver owner) {
+        this.owner = owner;
         this.config = config;
         this.credentials = credentials;
         this.signer = new TokenSigner(config);
@@ -157,36 +161,55 @@ public final class TokenProvider implements AutoCloseable {
      * failed check. A failed check does not slow down signing, which keeps its own back-off.
      */
     public CredentialsCheck checkCredentials(Duration timeout) {
+        CompletableFuture<CredentialsCheck> check = checkCredentialsAsync(timeout);
+        try {
+            return check.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a credentials check ends with a result, not " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            check.cancel(false);
+            return CredentialsCheck.failed(credentials.source(), "Interrupted while resolving AWS credentials from "
+                    + credentials.source());
+        }
+    }
+
+    /**
+     * {@link #checkCredentials(Duration)} without waiting for it: the future completes with the check, a failed one
+     * after {@code timeout} at the latest, and never exceptionally. Checks of several providers started together thus
+     * take as long as the slowest, not the sum.
+     */
+    public CompletableFuture<CredentialsCheck> checkCredentialsAsync(Duration timeout) {
         CompletableFuture<AwsCredentialsIdentity> result = new CompletableFuture<>();
         try {
             worker.execute(new Check(result));
         } catch (RejectedExecutionException e) {
-            return CredentialsCheck.failed(credentials.source(), closed().getMessage());
+            return CompletableFuture.completedFuture(CredentialsCheck.failed(credentials.source(), closed().getMessage()));
         }
-        AwsCredentialsIdentity identity;
-        try {
-            identity = result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            return CredentialsCheck.failed(credentials.source(), cause instanceof SQLException ? cause.getMessage() : cause.toString());
-        } catch (TimeoutException e) {
-            result.cancel(false);
-            return CredentialsCheck.failed(credentials.source(), "Resolving AWS credentials from " + credentials.source()
-                    + " did not finish within " + timeout.toMillis() + " ms. Check that it can reach the services it depends "
-                    + "on (instance metadata, STS, SSO) from this process.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CredentialsCheck.failed(credentials.source(), "Interrupted while resolving AWS credentials from "
-                    + credentials.source());
-        }
-        Instant now = clock.instant();
-        Instant expiry = identity.expirationTime().orElse(null);
-        if (expiry != null && !expiry.isAfter(now)) {
-            return CredentialsCheck.failed(credentials.source(), "The AWS credentials from " + credentials.source()
-                    + " expired at " + expiry + " (this machine's clock reads " + now + "). Check that the provider refreshes "
-                    + "its credentials (an SSO login, the role session, the process that writes them) and this machine's clock.");
-        }
-        return CredentialsCheck.resolved(credentials.source(), expiry, now);
+        // A timed-out result is done, so the worker skips the resolution if it has not started it yet.
+        return result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((identity, failure) -> {
+            if (failure instanceof CompletionException && failure.getCause() != null) {
+                failure = failure.getCause();
+            }
+            if (failure instanceof TimeoutException) {
+                return CredentialsCheck.failed(credentials.source(), "Resolving AWS credentials from " + credentials.source()
+                        + " did not finish within " + timeout.toMillis() + " ms. Check that it can reach the services it "
+                        + "depends on (instance metadata, STS, SSO) from this process.");
+            }
+            if (failure != null) {
+                return CredentialsCheck.failed(credentials.source(),
+                        failure instanceof SQLException ? failure.getMessage() : failure.toString());
+            }
+            Instant now = clock.instant();
+            Instant expiry = identity.expirationTime().orElse(null);
+            if (expiry != null && !expiry.isAfter(now)) {
+                return CredentialsCheck.failed(credentials.source(), "The AWS credentials from " + credentials.source()
+                        + " expired at " + expiry + " (this machine's clock reads " + now + "). Check that the provider "
+                        + "refreshes its credentials (an SSO login, the role session, the process that writes them) and "
+                        + "this machine's clock.");
+            }
+            return CredentialsCheck.resolved(credentials.source(), expiry, now);
+        });
     }
 
     /** One credentials resolution for {@link #checkCredentials}, on the worker thread. */

@@ -169,6 +169,26 @@ class IamDriverTest {
     }
 
     @Test
+    void aDriverOwnsTheProvidersItCreatedAndNoOthers() throws SQLException {
+        try (IamDriver driver = new IamDriver(); IamDriver other = new IamDriver();
+             IamDataSource dataSource = new IamDataSource(IamConfig.builder().url(dsql.iamdbJdbcUrl()).property("user", "admin")
+                     .credentialsProvider(new OpsCredentials()).build())) {
+            Properties ops = user("admin");
+            ops.put("awsCredentialsProvider", new OpsCredentials());
+            driver.connect(dsql.iamdbJdbcUrl(), ops).close();
+            TokenProvider provider = driver.tokenProviders().iterator().next();
+
+            assertThat(driver.owns(provider)).isTrue();
+            assertThat(other.owns(provider)).isFalse();
+            assertThat(driver.owns(dataSource.tokenProvider())).isFalse();
+            assertThat(driver.owns(null)).isFalse();
+            driver.close();
+            // Still its own after closing, so that a listener told of the closing can tell whose it was.
+            assertThat(driver.owns(provider)).isTrue();
+        }
+    }
+
+    @Test
     void hikariJdbcUrlLogsInWithIamAndReachesPgjdbc() throws SQLException {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(dsqlUrl());

@@ -16,8 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -310,6 +312,54 @@ class TokenMetricsTest {
         TokenProvider closed = provider(() -> AwsBasicCredentials.create("AKIAMETRICSEXAMPLE04", "secret"));
         closed.close();
         assertThat(closed.checkCredentials(Duration.ofSeconds(5)).problem()).hasValueSatisfying(p -> assertThat(p).contains("closed"));
+    }
+
+    @Test
+    void asyncChecksDoNotWaitForEachOther() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TokenProvider hanging = provider(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return AwsBasicCredentials.create("AKIAMETRICSEXAMPLE05", "secret");
+        });
+        TokenProvider quick = provider(() -> AwsBasicCredentials.create("AKIAMETRICSEXAMPLE06", "secret"));
+        try {
+            CompletableFuture<CredentialsCheck> waiting = hanging.checkCredentialsAsync(Duration.ofMinutes(5));
+            // Started after the hung one, answered while it still hangs: a health check of both waits for the slowest.
+            assertThat(quick.checkCredentialsAsync(Duration.ofMinutes(5)).get(30, TimeUnit.SECONDS).resolved()).isTrue();
+            assertThat(waiting).isNotDone();
+
+            release.countDown();
+            assertThat(waiting.get(30, TimeUnit.SECONDS).resolved()).isTrue();
+        } finally {
+            release.countDown();
+            hanging.close();
+            quick.close();
+        }
+    }
+
+    @Test
+    void anAsyncCheckThatTimesOutCompletesWithAFailedCheckNotAnException() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TokenProvider hanging = provider(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return AwsBasicCredentials.create("AKIAMETRICSEXAMPLE07", "secret");
+        });
+        try {
+            CredentialsCheck check = hanging.checkCredentialsAsync(Duration.ofMillis(50)).get(30, TimeUnit.SECONDS);
+            assertThat(check.resolved()).isFalse();
+            assertThat(check.problem()).hasValueSatisfying(p -> assertThat(p).contains("did not finish within 50 ms"));
+        } finally {
+            release.countDown();
+            hanging.close();
+        }
     }
 
     /** OPS's credentials, named in URLs by class. */
