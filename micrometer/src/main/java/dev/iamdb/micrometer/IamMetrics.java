@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IamMetrics.class);
 
     private final Tags extraTags;
+    private final Predicate<? super TokenProvider> providers;
     private final List<Binding> bindings = new ArrayList<>();
 
     /** Meters tagged only by configuration. */
@@ -65,7 +67,17 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
 
     /** Meters that carry {@code tags} as well, such as the application's name. */
     public IamMetrics(Iterable<Tag> tags) {
+        this(tags, provider -> true);
+    }
+
+    /**
+     * Meters for only the configurations whose provider {@code providers} accepts, such as those of one driver
+     * ({@code driver::owns}, see {@link dev.iamdb.IamDriver#owns}) when several applications share a JVM. The predicate
+     * is asked once when a provider is created and once when it is closed, and must answer the same both times.
+     */
+    public IamMetrics(Iterable<Tag> tags, Predicate<? super TokenProvider> providers) {
         this.extraTags = Tags.of(tags);
+        this.providers = Objects.requireNonNull(providers, "providers");
     }
 
     /** Adds meters for the configurations in use now and from now on, until {@link #close()}. */
@@ -121,7 +133,7 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
 
         @Override
         public synchronized void added(TokenProvider provider) {
-            if (closed) {
+            if (closed || !providers.test(provider)) {
                 return;
             }
             TokenMetrics m = provider.metrics();
@@ -131,6 +143,9 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
 
         @Override
         public synchronized void removed(TokenProvider provider) {
+            if (!providers.test(provider)) {
+                return;
+            }
             TokenMetrics m = provider.metrics();
             Tags tags = extraTags.and("service", m.service(), "endpoint", m.endpoint(), "user", m.user());
             Group group = groups.get(tags);

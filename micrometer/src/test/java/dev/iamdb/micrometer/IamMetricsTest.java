@@ -133,6 +133,23 @@ class IamMetricsTest {
     }
 
     @Test
+    void aFilteredBinderMetersOnlyTheProvidersItAccepts() throws SQLException {
+        IamDataSource mine = closeLater(new IamDataSource(config("app").build()));
+        IamDataSource theirs = closeLater(new IamDataSource(config("admin").build()));
+        IamMetrics filtered = closeLater(new IamMetrics(Tags.of("application", "shop"), p -> p == mine.tokenProvider()));
+        filtered.bindTo(registry);
+        mine.getConnection().close();
+        theirs.getConnection().close();
+
+        assertThat(count("iamdb.tokens.signed", app())).isEqualTo(1);
+        assertThat(registry.find("iamdb.tokens.signed").tag("user", "admin").functionCounter()).isNull();
+        theirs.close();
+        assertThat(count("iamdb.tokens.signed", app())).as("closing another provider changes nothing").isEqualTo(1);
+        mine.close();
+        assertThat(registry.find("iamdb.tokens.signed").tags(app()).functionCounter()).isNull();
+    }
+
+    @Test
     void rejectedLoginsAndSigningFailuresAreCounted() throws SQLException {
         metrics.bindTo(registry);
         IamDataSource app = closeLater(new IamDataSource(config("app").build()));
