@@ -3,6 +3,9 @@ package dev.iamdb.spring;
 import dev.iamdb.IamDriver;
 import dev.iamdb.TransactionRetry;
 import dev.iamdb.micrometer.IamMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
 import org.springframework.aop.Advisor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,11 +33,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * context has one, as connection settings; {@code spring.datasource.hikari.*} applies as before.
  *
  * <p>With Boot's actuator, iamdb's meters are bound to the application's registry and an {@code iamdb} health
- * contributor reports whether the credentials of every configuration in use resolve (Boot 4).
+ * contributor reports whether the credentials of every configuration in use resolve (on Boot 4's and on Boot 3.5's
+ * health API). Both cover the configurations of this context's driver and of data sources the application builds,
+ * but not those of another context's driver in the same JVM (see {@link ContextProviders}).
  *
  * <p>With {@code iamdb.retry.enabled=true}, every {@link Transactional @Transactional} method that starts a
  * transaction runs again, as a whole, when Aurora DSQL reports an optimistic-concurrency conflict (see
- * {@link TransactionRetry}).
+ * {@link TransactionRetry}); each retry is counted in {@code iamdb.transactions.retries} when the context has a
+ * {@code MeterRegistry}, and told to every {@link TransactionRetry.Listener} bean.
  */
 @AutoConfiguration
 @ConditionalOnClass(SimpleDriverDataSource.class)
@@ -44,6 +50,12 @@ public class IamdbAutoConfiguration {
     @ConditionalOnMissingBean
     IamDriver iamdbDriver() {
         return new IamDriver();
+    }
+
+    /** Which token providers this context's meters and health report. */
+    @Bean
+    ContextProviders iamdbContextProviders(IamDriver driver) {
+        return new ContextProviders(driver);
     }
 
     /** Static, as a post-processor must be; its collaborators are looked up only when a data source needs them. */
@@ -62,22 +74,48 @@ public class IamdbAutoConfiguration {
     static class MetricsConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        IamMetrics iamdbMetrics() {
-            return new IamMetrics();
+        IamMetrics iamdbMetrics(ContextProviders providers) {
+            return new IamMetrics(Tags.empty(), providers);
+        }
+
+        /**
+         * Counts the retry advice's retries in {@code iamdb.transactions.retries}, in the application's registry (the
+         * actuator's composite when there are several); none without a single registry.
+         */
+        @Bean
+        @ConditionalOnProperty(name = "iamdb.retry.enabled", havingValue = "true")
+        TransactionRetry.Listener iamdbTransactionRetryMeter(ObjectProvider<MeterRegistry> registry) {
+            return new TransactionRetry.Listener() {
+                @Override
+                public void retrying(int failedAttempt, String sqlState, Duration pause) {
+                    MeterRegistry r = registry.getIfUnique();
+                    if (r != null) {
+                        IamMetrics.retryListener(r).retrying(failedAttempt, sqlState, pause);
+                    }
+                }
+            };
         }
     }
 
-    /**
-     * The {@code iamdb} health contributor, on Boot 4's health API: Boot 3.5's lives in another package and artifact,
-     * which this starter is not compiled against.
-     */
+    /** The {@code iamdb} health contributor on Boot 4's health API ({@code spring-boot-health}). */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
     static class HealthConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "iamdbHealthIndicator")
-        HealthIndicator iamdbHealthIndicator() {
-            return new IamdbHealthIndicator();
+        HealthIndicator iamdbHealthIndicator(ContextProviders providers) {
+            return new IamdbHealthIndicator(providers);
+        }
+    }
+
+    /** The same contributor on Boot 3.5's health API, which lives in {@code spring-boot-actuator}'s old package. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    static class Boot3HealthConfiguration {
+        @Bean
+        @ConditionalOnMissingBean(name = "iamdbHealthIndicator")
+        org.springframework.boot.actuate.health.HealthIndicator iamdbHealthIndicator(ContextProviders providers) {
+            return new Boot3HealthIndicator(providers);
         }
     }
 
@@ -88,8 +126,8 @@ public class IamdbAutoConfiguration {
     static class TransactionRetryConfiguration {
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-        static Advisor iamdbTransactionRetryAdvisor() {
-            return TransactionRetryAdvice.advisor(TransactionRetry.create());
+        static Advisor iamdbTransactionRetryAdvisor(ObjectProvider<TransactionRetry.Listener> listeners) {
+            return TransactionRetryAdvice.advisor(TransactionRetry.create(), listeners);
         }
     }
 }

@@ -3,9 +3,12 @@ package dev.iamdb.spring;
 import dev.iamdb.TransactionRetry;
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
+import java.util.List;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.Advisor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.Ordered;
@@ -23,23 +26,50 @@ final class TransactionRetryAdvice implements MethodInterceptor {
     /** Ahead of {@code @EnableTransactionManagement}'s default order, which is the lowest precedence. */
     static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
-    private final TransactionRetry retry;
+    private final TransactionRetry plain;
+    private final ObjectProvider<TransactionRetry.Listener> listeners;
+    /** {@code plain} with the listener beans, built at the first call: the advisor exists before any other bean. */
+    private volatile TransactionRetry retry;
 
-    private TransactionRetryAdvice(TransactionRetry retry) {
-        this.retry = retry;
+    private TransactionRetryAdvice(TransactionRetry plain, ObjectProvider<TransactionRetry.Listener> listeners) {
+        this.plain = plain;
+        this.listeners = listeners;
     }
 
-    /** Advice for the methods Spring runs in a transaction: those its {@code @Transactional} rules select. */
-    static Advisor advisor(TransactionRetry retry) {
+    /**
+     * Advice for the methods Spring runs in a transaction: those its {@code @Transactional} rules select. The
+     * {@code listeners} beans, in their order, are told about every retry and outcome.
+     */
+    static Advisor advisor(TransactionRetry retry, ObjectProvider<TransactionRetry.Listener> listeners) {
         TransactionAttributeSource transactional = new AnnotationTransactionAttributeSource();
         DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new StaticMethodMatcherPointcut() {
             @Override
             public boolean matches(Method method, Class<?> targetClass) {
                 return transactional.getTransactionAttribute(method, targetClass) != null;
             }
-        }, new TransactionRetryAdvice(retry));
+        }, new TransactionRetryAdvice(retry, listeners));
         advisor.setOrder(ORDER);
         return advisor;
+    }
+
+    private TransactionRetry retry() {
+        TransactionRetry r = retry;
+        if (r == null) {
+            List<TransactionRetry.Listener> all = listeners.orderedStream().toList();
+            r = all.isEmpty() ? plain : plain.withListener(new TransactionRetry.Listener() {
+                @Override
+                public void retrying(int failedAttempt, String sqlState, Duration pause) {
+                    all.forEach(l -> l.retrying(failedAttempt, sqlState, pause));
+                }
+
+                @Override
+                public void finished(int attempts, boolean committed) {
+                    all.forEach(l -> l.finished(attempts, committed));
+                }
+            });
+            retry = r;
+        }
+        return r;
     }
 
     @Override
@@ -47,7 +77,7 @@ final class TransactionRetryAdvice implements MethodInterceptor {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             return invocation.proceed();
         }
-        return retry.call(() -> {
+        return retry().call(() -> {
             try {
                 return invocation.proceed();
             } catch (Exception | Error e) {

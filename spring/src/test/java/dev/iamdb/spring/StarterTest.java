@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.iamdb.IamDriver;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.TransactionRetry;
+import dev.iamdb.micrometer.IamMetrics;
 import dev.iamdb.testing.TestkitConfigs;
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.DefaultChainCredentials;
@@ -15,8 +17,13 @@ import dev.iamdb.testkit.LocalIamDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -261,6 +269,26 @@ class StarterTest {
         Counter counter(JdbcTemplate jdbc) {
             return new Counter(jdbc);
         }
+
+        @Bean
+        SimpleMeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+
+        @Bean
+        Outcomes outcomes() {
+            return new Outcomes();
+        }
+    }
+
+    /** An application's own listener, which the retry advice tells about every transaction it ran. */
+    static class Outcomes implements TransactionRetry.Listener {
+        final List<String> finished = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void finished(int attempts, boolean committed) {
+            finished.add(attempts + (committed ? " committed" : " failed"));
+        }
     }
 
     static class Counter {
@@ -303,6 +331,11 @@ class StarterTest {
             counter.increment();
 
             assertThat(counter.attempts()).isEqualTo(2);
+            io.micrometer.core.instrument.Counter retries =
+                    context.getBean(MeterRegistry.class).get("iamdb.transactions.retries").counter();
+            assertThat(retries.count()).isEqualTo(1);
+            assertThat(retries.getId().getTag("sqlstate")).startsWith("40001");
+            assertThat(context.getBean(Outcomes.class).finished).containsExactly("2 committed");
         }
         assertThat(counter()).isEqualTo(before + 101);
     }
@@ -314,9 +347,80 @@ class StarterTest {
                 "spring.datasource.username=admin")) {
             Counter counter = context.getBean(Counter.class);
 
-            assertThatThrownBy(counter::increment).satisfies(e -> assertThat(dev.iamdb.TransactionRetry.isConflict(e)).isTrue());
+            assertThatThrownBy(counter::increment).satisfies(e -> assertThat(TransactionRetry.isConflict(e)).isTrue());
             assertThat(counter.attempts()).isEqualTo(1);
+            assertThat(context.getBean(MeterRegistry.class).find("iamdb.transactions.retries").counter()).isNull();
+            assertThat(context.getBean(Outcomes.class).finished).isEmpty();
         }
         assertThat(counter()).isEqualTo(before + 100);
+    }
+
+    /**
+     * The {@code iamdb} health contributor through the health API of the Boot line running this test (Boot 4's
+     * spring-boot-health, or Boot 3.5's spring-boot-actuator): its status code and details.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> health(ConfigurableApplicationContext context) throws ReflectiveOperationException {
+        Class<?> api = Class.forName(SpringBootVersion.getVersion().startsWith("3.")
+                ? "org.springframework.boot.actuate.health.HealthIndicator"
+                : "org.springframework.boot.health.contributor.HealthIndicator");
+        Object indicator = context.getBean("iamdbHealthIndicator");
+        assertThat(indicator).isInstanceOf(api);
+        Object health = api.getMethod("health").invoke(indicator);
+        Object status = health.getClass().getMethod("getStatus").invoke(health);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", status.getClass().getMethod("getCode").invoke(status));
+        result.putAll((Map<String, Object>) health.getClass().getMethod("getDetails").invoke(health));
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> configurations(Map<String, Object> health) {
+        return (Map<String, String>) health.get("configurations");
+    }
+
+    @Test
+    void eachContextReportsOnlyItsOwnConfigurationsInHealthAndMeters() throws Exception {
+        try (ConfigurableApplicationContext admin = run(App.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=admin");
+             ConfigurableApplicationContext app = run(App.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                     "spring.datasource.username=app")) {
+            assertThat(currentUser(admin.getBean(DataSource.class))).isEqualTo("admin");
+            assertThat(currentUser(app.getBean(DataSource.class))).isEqualTo("app");
+
+            Map<String, Object> adminHealth = health(admin);
+            assertThat(adminHealth).containsEntry("status", "UP");
+            assertThat(configurations(adminHealth)).containsOnlyKeys("admin@" + db.endpoint());
+            assertThat(configurations(health(app))).containsOnlyKeys("app@" + db.endpoint())
+                    .allSatisfy((name, state) -> assertThat(state).isEqualTo("long-term credentials"));
+
+            SimpleMeterRegistry adminMeters = new SimpleMeterRegistry();
+            admin.getBean(IamMetrics.class).bindTo(adminMeters);
+            assertThat(adminMeters.get("iamdb.tokens.signed").tag("user", "admin").functionCounter().count()).isEqualTo(1);
+            assertThat(adminMeters.find("iamdb.tokens.signed").tag("user", "app").functionCounter()).isNull();
+        }
+    }
+
+    @Test
+    void healthIsDownNamingTheConfigurationWhoseCredentialsFail() throws Exception {
+        try (ConfigurableApplicationContext context = run(App.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=admin", "iamdb.aws-credentials-provider=" + FailingCredentials.class.getName())) {
+            assertThatThrownBy(() -> currentUser(context.getBean(DataSource.class))).isInstanceOf(SQLException.class);
+
+            Map<String, Object> health = health(context);
+            assertThat(health).containsEntry("status", "DOWN");
+            assertThat(configurations(health)).containsOnlyKeys("admin@" + db.endpoint())
+                    .allSatisfy((name, problem) -> assertThat(problem).contains(FailingCredentials.PROBLEM));
+        }
+    }
+
+    /** Credentials that cannot be resolved, named by class: what an unreachable credentials source looks like. */
+    public static final class FailingCredentials implements AwsCredentialsProvider {
+        static final String PROBLEM = "the test's credentials source is unreachable";
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            throw new IllegalStateException(PROBLEM);
+        }
     }
 }

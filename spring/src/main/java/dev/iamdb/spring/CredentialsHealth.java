@@ -1,0 +1,69 @@
+package dev.iamdb.spring;
+
+import dev.iamdb.CredentialsCheck;
+import dev.iamdb.TokenMetrics;
+import dev.iamdb.TokenProvider;
+import dev.iamdb.TokenProviders;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * What the {@code iamdb} health contributor reports, on either Boot line's health API: whether the credentials of
+ * each configuration in use resolve now, and how long they stay valid, without opening a database connection or
+ * signing a token (see {@link TokenProvider#checkCredentials}). Down when any fails, with the reason, which never holds
+ * a secret.
+ *
+ * @param up whether every configuration's credentials resolved
+ * @param configurations by {@code user@endpoint} (numbered {@code #2}, {@code #3} when several configurations share
+ *     one, such as two roles for the same user): the time left or the problem
+ */
+record CredentialsHealth(boolean up, Map<String, String> configurations) {
+    /**
+     * A health check must answer; a credentials source that hangs is reported as a failure after this. The checks
+     * run at the same time, so this is also the longest a health request waits.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    static CredentialsHealth check(Predicate<? super TokenProvider> providers) {
+        List<TokenProvider> reported = new ArrayList<>();
+        for (TokenProvider provider : TokenProviders.live()) {
+            if (providers.test(provider)) {
+                reported.add(provider);
+            }
+        }
+        reported.sort(Comparator.comparing(CredentialsHealth::name));
+        List<CompletableFuture<CredentialsCheck>> checks = new ArrayList<>();
+        for (TokenProvider provider : reported) {
+            checks.add(provider.checkCredentialsAsync(TIMEOUT));
+        }
+        Map<String, String> configurations = new LinkedHashMap<>();
+        boolean up = true;
+        for (int i = 0; i < reported.size(); i++) {
+            CredentialsCheck check = checks.get(i).join();
+            String name = name(reported.get(i));
+            for (int n = 2; configurations.containsKey(name); n++) {
+                name = name(reported.get(i)) + " #" + n;
+            }
+            if (check.resolved()) {
+                configurations.put(name, check.timeLeft().map(left -> "credentials valid for " + left.toSeconds() + " s")
+                        .orElse("long-term credentials"));
+            } else {
+                up = false;
+                configurations.put(name, check.problem().orElse("credentials did not resolve"));
+            }
+        }
+        return new CredentialsHealth(up, Collections.unmodifiableMap(configurations));
+    }
+
+    private static String name(TokenProvider provider) {
+        TokenMetrics m = provider.metrics();
+        return m.user() + "@" + m.endpoint();
+    }
+}
