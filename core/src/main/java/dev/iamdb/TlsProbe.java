@@ -94,7 +94,18 @@ final class TlsProbe {
         }
         if (trust == null) {
             List<X509Certificate> chain = new ArrayList<>();
-            String error = describeChain(chain);
+            String error;
+            try {
+                error = describeChain(chain);
+            } catch (NotOffered e) {
+                if (mode.equals("prefer")) {
+                    // pgjdbc falls back to a connection without TLS, so the login goes ahead; doctor says what it risks.
+                    steps.add(step(ConnectionCheck.Status.NOT_CHECKED, "the server does not offer TLS, so with sslmode=prefer "
+                            + "the token is sent without TLS, which Aurora DSQL refuses and anyone on the path can read", null));
+                    return true;
+                }
+                error = handshakeFailed(e);
+            }
             if (error != null) {
                 steps.add(step(ConnectionCheck.Status.FAILED, error, config.driver().tlsAdvice()));
                 return false;
@@ -128,7 +139,12 @@ final class TlsProbe {
             return true;
         } catch (IOException e) {
             List<X509Certificate> chain = new ArrayList<>();
-            String error = describeChain(chain);
+            String error;
+            try {
+                error = describeChain(chain);
+            } catch (NotOffered notOffered) {
+                error = handshakeFailed(notOffered);
+            }
             String found = error != null ? error : chainText(chain);
             steps.add(step(ConnectionCheck.Status.FAILED, found + ": not trusted by " + trustName + " ("
                     + ConnectionCheck.firstLine(e) + ")", config.driver().tlsAdvice()));
@@ -136,8 +152,12 @@ final class TlsProbe {
         }
     }
 
-    /** Fills {@code chain} with the server's certificates, trusted or not; returns what went wrong, or null. */
-    private String describeChain(List<X509Certificate> chain) {
+    /**
+     * Fills {@code chain} with the server's certificates, trusted or not; returns what went wrong, or null.
+     *
+     * @throws NotOffered when the server answers PostgreSQL's SSLRequest with a refusal
+     */
+    private String describeChain(List<X509Certificate> chain) throws NotOffered {
         AtomicReference<X509Certificate[]> seen = new AtomicReference<>();
         try {
             SSLContext context = SSLContext.getInstance("TLS");
@@ -159,13 +179,30 @@ final class TlsProbe {
                 }
             }}, null);
             try (SSLSocket ignored = handshake(context.getSocketFactory())) {
-                chain.addAll(List.of(seen.get()));
+                // Null when the handshake authenticated the server without a certificate: chainText says so.
+                X509Certificate[] certificates = seen.get();
+                if (certificates != null) {
+                    chain.addAll(List.of(certificates));
+                }
                 return null;
             }
         } catch (GeneralSecurityException e) {
             return "the JDK cannot set up TLS: " + ConnectionCheck.firstLine(e);
+        } catch (NotOffered e) {
+            throw e;
         } catch (IOException e) {
-            return "TLS handshake with " + config.host() + ":" + config.port() + " failed: " + ConnectionCheck.firstLine(e);
+            return handshakeFailed(e);
+        }
+    }
+
+    private String handshakeFailed(IOException e) {
+        return "TLS handshake with " + config.host() + ":" + config.port() + " failed: " + ConnectionCheck.firstLine(e);
+    }
+
+    /** The server answered PostgreSQL's SSLRequest with 'N' (or not at all): it offers no TLS. */
+    private static final class NotOffered extends SSLException {
+        NotOffered(String message) {
+            super(message);
         }
     }
 
@@ -181,7 +218,7 @@ final class TlsProbe {
             out.flush();
             int answer = new DataInputStream(plain.getInputStream()).read();
             if (answer != 'S') {
-                throw new SSLException("the server does not offer TLS (it answered "
+                throw new NotOffered("the server does not offer TLS (it answered "
                         + (answer < 0 ? "nothing" : "'" + (char) answer + "'") + " to PostgreSQL's SSLRequest)");
             }
             SSLSocket socket = (SSLSocket) factory.createSocket(plain, config.host(), config.port(), true);
