@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.profiles.Profile;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileSystemSetting;
 import software.amazon.awssdk.profiles.ProfileProperty;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 import software.amazon.awssdk.utils.SystemSetting;
 
 /**
@@ -129,14 +131,45 @@ record CredentialsRoute(String name, String role, Supplier<AwsCredentialsProvide
                     "Set AWS_ROLE_ARN to the role to assume with the token, or unset AWS_WEB_IDENTITY_TOKEN_FILE." + eks);
         }
         Path file = Path.of(tokenFile);
-        if (!Files.isReadable(file)) {
-            return failing(name, "the web identity token file " + tokenFile + (Files.exists(file) ? " is not readable"
-                    : " does not exist"), "Make AWS_WEB_IDENTITY_TOKEN_FILE name a token file this process can read, "
-                    + "or unset it." + eks);
+        return new CredentialsRoute(name, roleArn,
+                () -> new WebIdentityTokenFile(file, WebIdentityTokenFileCredentialsProvider.builder().build()),
+                "Make AWS_WEB_IDENTITY_TOKEN_FILE name a token file this process can read, or unset it. If it does, "
+                        + "check that the role " + roleArn + " trusts the token's issuer and audience (sts.amazonaws.com) "
+                        + "and that the token has not expired." + eks);
+    }
+
+    /**
+     * The SDK's web identity provider, whose failures say so when the token file is missing or unreadable. Built even
+     * when the file is not there yet: the SDK reads it again for each session, so a file written after start-up (by a
+     * sidecar or an agent) is used as soon as it is there, and a session already held outlives a file briefly missing
+     * while it is replaced.
+     */
+    private static final class WebIdentityTokenFile implements AwsCredentialsProvider, SdkAutoCloseable {
+        private final Path file;
+        private final WebIdentityTokenFileCredentialsProvider sdk;
+
+        WebIdentityTokenFile(Path file, WebIdentityTokenFileCredentialsProvider sdk) {
+            this.file = file;
+            this.sdk = sdk;
         }
-        return new CredentialsRoute(name, roleArn, () -> WebIdentityTokenFileCredentialsProvider.builder().build(),
-                "Check that the role " + roleArn + " trusts the token's issuer and audience (sts.amazonaws.com) and that "
-                        + "the token has not expired." + eks);
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            try {
+                return sdk.resolveCredentials();
+            } catch (RuntimeException e) {
+                if (Files.isReadable(file)) {
+                    throw e;
+                }
+                throw new IllegalStateException("the web identity token file " + file
+                        + (Files.exists(file) ? " is not readable" : " does not exist"), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            sdk.close();
+        }
     }
 
     /** The profile's route, or null for an implicit {@code default} profile that does not exist or has no credentials. */

@@ -2,6 +2,7 @@ package dev.iamdb;
 
 import static dev.iamdb.testing.TestkitConfigs.currentUser;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.AwsSystemProperties;
@@ -12,6 +13,7 @@ import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -183,6 +185,35 @@ class CredentialRoutesTest {
         assertThat(keys).hasSizeGreaterThanOrEqualTo(2);
         assertThat(keys.subList(0, keys.size() - 1)).containsOnly(keys.get(0));
         assertThat(keys.get(keys.size() - 1)).isNotEqualTo(keys.get(0));
+    }
+
+    /**
+     * A web identity token file that appears after the data source was built (written by a sidecar or an agent, or
+     * mounted late) is used by the next connection, as the SDK's own chain would: the route is chosen once, but the
+     * file is looked for again at every attempt.
+     */
+    @Test
+    void aWebIdentityTokenFileWrittenAfterStartUpIsUsedWithoutRebuildingTheDataSource() throws Exception {
+        Map<String, String> environment = aws.environment(Route.WEB_IDENTITY, "irsa");
+        Path tokenFile = Path.of(environment.get("AWS_WEB_IDENTITY_TOKEN_FILE"));
+        String token = Files.readString(tokenFile);
+        Files.delete(tokenFile);
+        try (AwsSystemProperties settings = AwsSystemProperties.set(environment);
+             IamDataSource dataSource = new IamDataSource(IamConfig.builder().url(db.iamdbJdbcUrl())
+                     .property("user", "irsa").clock(clock).build())) {
+            assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("web identity (token file " + tokenFile)
+                    .hasMessageContaining("does not exist")
+                    .hasMessageContaining("Make AWS_WEB_IDENTITY_TOKEN_FILE name a token file this process can read");
+
+            Files.writeString(tokenFile, token);
+            // Past the back-off that follows a failed attempt (1 s), measured on the configuration's clock.
+            clock.advance(Duration.ofSeconds(2));
+            try (Connection c = dataSource.getConnection()) {
+                assertThat(currentUser(c)).isEqualTo("irsa");
+            }
+        }
+        assertAcceptedAs("irsa");
     }
 
     /** Opens a pool from the default chain in a child JVM, for routes that need environment variables. */
