@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -166,8 +167,10 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
                 g.meters.add(counter("iamdb.signing.failures", "Failed attempts to resolve AWS credentials and sign a token",
                         tags.and("cause", cause.name().toLowerCase(Locale.ROOT)), g, m -> m.signingFailures(cause)));
             }
-            g.meters.add(FunctionTimer.builder("iamdb.signing", g, x -> (long) x.total(TokenMetrics::tokensSigned),
-                            x -> x.total(m -> m.signingTime().toNanos()), TimeUnit.NANOSECONDS)
+            ToDoubleFunction<TokenMetrics> signed = g.counts(TokenMetrics::tokensSigned);
+            ToDoubleFunction<TokenMetrics> signingNanos = g.counts(m -> m.signingTime().toNanos());
+            g.meters.add(FunctionTimer.builder("iamdb.signing", g, x -> (long) x.total(signed),
+                            x -> x.total(signingNanos), TimeUnit.NANOSECONDS)
                     .description("Resolving AWS credentials and signing an IAM auth token")
                     .tags(tags)
                     .register(registry));
@@ -180,7 +183,9 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
         }
 
         private Meter counter(String name, String description, Tags tags, Group g, ToDoubleFunction<TokenMetrics> f) {
-            return FunctionCounter.builder(name, g, x -> x.total(f)).description(description).tags(tags).register(registry);
+            ToDoubleFunction<TokenMetrics> counted = g.counts(f);
+            return FunctionCounter.builder(name, g, x -> x.total(counted)).description(description).tags(tags)
+                    .register(registry);
         }
 
         /**
@@ -204,13 +209,21 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * The providers sharing one set of tags. Counts of closed providers are kept, so that a counter never goes back
-     * while another provider with the same tags lives on.
+     * The providers sharing one set of tags. What closed providers counted is kept as a sum per counted quantity, so
+     * that a counter never goes back while another provider with the same tags lives on, without keeping the closed
+     * providers' objects (the driver replaces an idle provider every 15 minutes, for as long as the application runs).
      */
     private static final class Group {
         final List<Meter> meters = new ArrayList<>();
         private final List<TokenMetrics> live = new ArrayList<>();
-        private final List<TokenMetrics> retired = new ArrayList<>();
+        /** Per quantity this group's meters read, by identity: the sum over the closed providers. */
+        private final Map<ToDoubleFunction<TokenMetrics>, double[]> retired = new IdentityHashMap<>();
+
+        /** {@code f}, registered as a quantity whose closed providers' values are kept. */
+        synchronized ToDoubleFunction<TokenMetrics> counts(ToDoubleFunction<TokenMetrics> f) {
+            retired.put(f, new double[1]);
+            return f;
+        }
 
         synchronized void add(TokenMetrics m) {
             live.add(m);
@@ -219,17 +232,14 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
         /** True when no provider with these tags is left. */
         synchronized boolean retire(TokenMetrics m) {
             if (live.remove(m)) {
-                retired.add(m);
+                retired.forEach((f, sum) -> sum[0] += f.applyAsDouble(m));
             }
             return live.isEmpty();
         }
 
         synchronized double total(ToDoubleFunction<TokenMetrics> f) {
-            double sum = 0;
+            double sum = retired.get(f)[0];
             for (TokenMetrics m : live) {
-                sum += f.applyAsDouble(m);
-            }
-            for (TokenMetrics m : retired) {
                 sum += f.applyAsDouble(m);
             }
             return sum;

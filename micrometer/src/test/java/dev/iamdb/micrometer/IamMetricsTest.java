@@ -8,6 +8,7 @@ import dev.iamdb.CredentialsCheck;
 import dev.iamdb.IamConfig;
 import dev.iamdb.IamDataSource;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.TokenMetrics;
 import dev.iamdb.TokenProvider;
 import dev.iamdb.TokenProviders;
 import dev.iamdb.TransactionRetry;
@@ -17,6 +18,7 @@ import dev.iamdb.testkit.ManualClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -147,6 +149,30 @@ class IamMetricsTest {
         assertThat(count("iamdb.tokens.signed", app())).as("closing another provider changes nothing").isEqualTo(1);
         mine.close();
         assertThat(registry.find("iamdb.tokens.signed").tags(app()).functionCounter()).isNull();
+    }
+
+    /**
+     * The driver replaces an idle provider every 15 minutes for as long as the application runs, often beside a pool
+     * with the same tags that stays: what a closed provider counted must stay in the counters without its objects.
+     */
+    @Test
+    void aClosedProviderIsNotKeptWhileAnotherWithTheSameTagsLivesOn() throws SQLException {
+        metrics.bindTo(registry);
+        closeLater(new IamDataSource(config("app").build())).getConnection().close();
+        WeakReference<TokenMetrics> closed = metricsOfAClosedProviderThatSignedOnce();
+        for (int i = 0; i < 50 && closed.get() != null; i++) {
+            System.gc();
+        }
+        assertThat(closed.get()).as("the closed provider's metrics are collectable").isNull();
+        assertThat(count("iamdb.tokens.signed", app())).as("what it counted still counts").isEqualTo(2);
+        assertThat(registry.get("iamdb.signing").tags(app()).functionTimer().count()).isEqualTo(2);
+    }
+
+    private static WeakReference<TokenMetrics> metricsOfAClosedProviderThatSignedOnce() throws SQLException {
+        try (IamDataSource gone = new IamDataSource(config("app").build())) {
+            gone.getConnection().close();
+            return new WeakReference<>(gone.tokenProvider().metrics());
+        }
     }
 
     @Test
