@@ -4,9 +4,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,13 +47,13 @@ public final class TransactionRetry {
     private final RetryPolicy policy;
     private final Sleeper sleeper;
     private final DoubleSupplier random;
-    private final Listener listener;
+    private final List<Listener> listeners;
 
-    private TransactionRetry(RetryPolicy policy, Sleeper sleeper, DoubleSupplier random, Listener listener) {
+    private TransactionRetry(RetryPolicy policy, Sleeper sleeper, DoubleSupplier random, List<Listener> listeners) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.random = Objects.requireNonNull(random, "random");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        this.listeners = listeners;
     }
 
     /** With {@link RetryPolicy#defaults()}. */
@@ -60,7 +62,7 @@ public final class TransactionRetry {
     }
 
     public static TransactionRetry create(RetryPolicy policy) {
-        return new TransactionRetry(policy, THREAD_SLEEP, () -> ThreadLocalRandom.current().nextDouble(), new Listener() { });
+        return new TransactionRetry(policy, THREAD_SLEEP, () -> ThreadLocalRandom.current().nextDouble(), List.of());
     }
 
     public RetryPolicy policy() {
@@ -69,17 +71,24 @@ public final class TransactionRetry {
 
     /** Pauses between attempts with {@code sleeper} instead of {@link Thread#sleep}; tests record the pauses instead. */
     public TransactionRetry withSleeper(Sleeper sleeper) {
-        return new TransactionRetry(policy, sleeper, random, listener);
+        return new TransactionRetry(policy, sleeper, random, listeners);
     }
 
     /** Takes the jitter from {@code random}, which returns numbers from 0 (inclusive) to 1 (exclusive). */
     public TransactionRetry withRandom(DoubleSupplier random) {
-        return new TransactionRetry(policy, sleeper, random, listener);
+        return new TransactionRetry(policy, sleeper, random, listeners);
     }
 
-    /** Tells {@code listener} about every retry and how many attempts each unit of work took. */
+    /**
+     * Also tells {@code listener} about every retry and how many attempts each unit of work took, after the listeners
+     * given before. A listener that throws is logged and otherwise ignored: counting must never change what happens to
+     * a transaction, nor keep the other listeners from hearing of it.
+     */
     public TransactionRetry withListener(Listener listener) {
-        return new TransactionRetry(policy, sleeper, random, listener);
+        Objects.requireNonNull(listener, "listener");
+        List<Listener> all = new ArrayList<>(listeners);
+        all.add(listener);
+        return new TransactionRetry(policy, sleeper, random, List.copyOf(all));
     }
 
     /**
@@ -140,20 +149,19 @@ public final class TransactionRetry {
     public <T, X extends Exception> T call(Attempt<T, X> transaction) throws X {
         Objects.requireNonNull(transaction, "transaction");
         for (int attempt = 1; ; attempt++) {
+            T result;
             try {
-                T result = transaction.run();
-                listener.finished(attempt, true);
-                return result;
+                result = transaction.run();
             } catch (Exception failure) {
                 String conflict = conflict(failure);
                 if (conflict == null || attempt > policy.maxRetries()) {
-                    listener.finished(attempt, false);
+                    finished(attempt, false);
                     throw failure;
                 }
                 Duration pause = policy.backoff(attempt, random.getAsDouble());
                 log.debug("Transaction attempt {} failed with an optimistic-concurrency conflict (SQLSTATE {}); running it "
                         + "again in {} ms ({} of {} retries)", attempt, conflict, pause.toMillis(), attempt, policy.maxRetries());
-                listener.retrying(attempt, conflict, pause);
+                retrying(attempt, conflict, pause);
                 try {
                     // A zero pause sleeps without looking at the interrupt flag.
                     if (Thread.interrupted()) {
@@ -163,9 +171,33 @@ public final class TransactionRetry {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     failure.addSuppressed(e);
-                    listener.finished(attempt, false);
+                    finished(attempt, false);
                     throw failure;
                 }
+                continue;
+            }
+            // After the try: a listener's failure must not turn a committed transaction into a failed one.
+            finished(attempt, true);
+            return result;
+        }
+    }
+
+    private void retrying(int failedAttempt, String conflict, Duration pause) {
+        for (Listener l : listeners) {
+            try {
+                l.retrying(failedAttempt, conflict, pause);
+            } catch (RuntimeException e) {
+                log.warn("Transaction retry listener {} failed on a retry", l, e);
+            }
+        }
+    }
+
+    private void finished(int attempts, boolean committed) {
+        for (Listener l : listeners) {
+            try {
+                l.finished(attempts, committed);
+            } catch (RuntimeException e) {
+                log.warn("Transaction retry listener {} failed on the end of a unit of work", l, e);
             }
         }
     }

@@ -63,6 +63,47 @@ class TransactionRetryTest {
         assertThat(RetryPolicy.defaults().backoff(1, -3.0)).as("a random value out of range is clamped").isPositive();
     }
 
+    /** Counting must never change a transaction's outcome: a committed unit of work reported as failed invites a repeat. */
+    @Test
+    void aListenerThatThrowsChangesNothingAndTheListenersAfterItAreStillTold() throws SQLException {
+        TransactionRetry.Listener broken = new TransactionRetry.Listener() {
+            @Override
+            public void retrying(int failedAttempt, String sqlState, Duration pause) {
+                throw new IllegalStateException("a broken meter");
+            }
+
+            @Override
+            public void finished(int attempts, boolean committed) {
+                throw new IllegalStateException("a broken meter");
+            }
+        };
+        List<String> after = new ArrayList<>();
+        TransactionRetry withBroken = TransactionRetry.create().withSleeper(pauses::add).withListener(broken)
+                .withListener(new TransactionRetry.Listener() {
+                    @Override
+                    public void retrying(int failedAttempt, String sqlState, Duration pause) {
+                        after.add("retry " + failedAttempt);
+                    }
+
+                    @Override
+                    public void finished(int attempts, boolean committed) {
+                        after.add("finished " + attempts + " " + committed);
+                    }
+                });
+        AtomicInteger attempts = new AtomicInteger();
+
+        String result = withBroken.call(() -> {
+            if (attempts.incrementAndGet() < 2) {
+                throw conflict();
+            }
+            return "committed";
+        });
+
+        assertThat(result).isEqualTo("committed");
+        assertThat(attempts).hasValue(2);
+        assertThat(after).containsExactly("retry 1", "finished 2 true");
+    }
+
     @Test
     void conflictsAreRetriedWithGrowingPausesUntilTheWorkSucceeds() {
         AtomicInteger attempts = new AtomicInteger();
