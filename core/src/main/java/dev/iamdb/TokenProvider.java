@@ -161,14 +161,16 @@ public final class TokenProvider implements AutoCloseable {
      * failed check. A failed check does not slow down signing, which keeps its own back-off.
      */
     public CredentialsCheck checkCredentials(Duration timeout) {
-        CompletableFuture<CredentialsCheck> check = checkCredentialsAsync(timeout);
+        CompletableFuture<AwsCredentialsIdentity> result = new CompletableFuture<>();
+        CompletableFuture<CredentialsCheck> check = check(result, timeout);
         try {
             return check.get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("a credentials check ends with a result, not " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            check.cancel(false);
+            // Done, so the worker skips the resolution if it has not started it yet.
+            result.cancel(false);
             return CredentialsCheck.failed(credentials.source(), "Interrupted while resolving AWS credentials from "
                     + credentials.source());
         }
@@ -177,10 +179,14 @@ public final class TokenProvider implements AutoCloseable {
     /**
      * {@link #checkCredentials(Duration)} without waiting for it: the future completes with the check, a failed one
      * after {@code timeout} at the latest, and never exceptionally. Checks of several providers started together thus
-     * take as long as the slowest, not the sum.
+     * take as long as the slowest, not the sum. It completes on this provider's signing thread or on the JDK's timer
+     * thread: give anything longer than a few statements to the {@code *Async} methods of the future.
      */
     public CompletableFuture<CredentialsCheck> checkCredentialsAsync(Duration timeout) {
-        CompletableFuture<AwsCredentialsIdentity> result = new CompletableFuture<>();
+        return check(new CompletableFuture<>(), timeout);
+    }
+
+    private CompletableFuture<CredentialsCheck> check(CompletableFuture<AwsCredentialsIdentity> result, Duration timeout) {
         try {
             worker.execute(new Check(result));
         } catch (RejectedExecutionException e) {
