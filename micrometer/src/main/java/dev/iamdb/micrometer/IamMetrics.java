@@ -74,7 +74,7 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
     /**
      * Meters for only the configurations whose provider {@code providers} accepts, such as those of one driver
      * ({@code driver::owns}, see {@link dev.iamdb.IamDriver#owns}) when several applications share a JVM. The predicate
-     * is asked once when a provider is created and once when it is closed, and must answer the same both times.
+     * is asked when a provider is created; a provider it accepted is metered until it is closed.
      */
     public IamMetrics(Iterable<Tag> tags, Predicate<? super TokenProvider> providers) {
         this.extraTags = Tags.of(tags);
@@ -144,9 +144,8 @@ public final class IamMetrics implements MeterBinder, AutoCloseable {
 
         @Override
         public synchronized void removed(TokenProvider provider) {
-            if (!providers.test(provider)) {
-                return;
-            }
+            // Not filtered again: a group forgets only what it added, so a predicate that changed its mind cannot
+            // leave a closed provider counted as live.
             TokenMetrics m = provider.metrics();
             Tags tags = extraTags.and("service", m.service(), "endpoint", m.endpoint(), "user", m.user());
             Group group = groups.get(tags);

@@ -25,8 +25,17 @@ final class ContextProviders implements Predicate<TokenProvider> {
     private final IamDriver driver;
 
     ContextProviders(IamDriver driver) {
-        this.driver = driver;
+        this.driver = claim(driver);
+    }
+
+    /**
+     * Marks {@code driver} as an application context's, so that other contexts leave its providers out. Called before
+     * any connection goes through it: a provider created before would be counted by other contexts on creation and not
+     * on closing.
+     */
+    static IamDriver claim(IamDriver driver) {
         contextDrivers.add(driver);
+        return driver;
     }
 
     @Override

@@ -33,24 +33,27 @@ record CredentialsHealth(boolean up, Map<String, String> configurations) {
 
     static CredentialsHealth check(Predicate<? super TokenProvider> providers) {
         List<TokenProvider> reported = new ArrayList<>();
+        List<CompletableFuture<CredentialsCheck>> started = new ArrayList<>();
         for (TokenProvider provider : TokenProviders.live()) {
             if (providers.test(provider)) {
                 reported.add(provider);
+                started.add(provider.checkCredentialsAsync(TIMEOUT));
             }
         }
-        reported.sort(Comparator.comparing(CredentialsHealth::name));
-        List<CompletableFuture<CredentialsCheck>> checks = new ArrayList<>();
-        for (TokenProvider provider : reported) {
-            checks.add(provider.checkCredentialsAsync(TIMEOUT));
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < reported.size(); i++) {
+            entries.add(new Entry(name(reported.get(i)), started.get(i).join()));
         }
+        // By name, then by credentials source, so that the numbering of a shared name stays the same between requests.
+        entries.sort(Comparator.comparing(Entry::name).thenComparing(e -> e.check().source()));
         Map<String, String> configurations = new LinkedHashMap<>();
         boolean up = true;
-        for (int i = 0; i < reported.size(); i++) {
-            CredentialsCheck check = checks.get(i).join();
-            String name = name(reported.get(i));
+        for (Entry e : entries) {
+            String name = e.name();
             for (int n = 2; configurations.containsKey(name); n++) {
-                name = name(reported.get(i)) + " #" + n;
+                name = e.name() + " #" + n;
             }
+            CredentialsCheck check = e.check();
             if (check.resolved()) {
                 configurations.put(name, check.timeLeft().map(left -> "credentials valid for " + left.toSeconds() + " s")
                         .orElse("long-term credentials"));
@@ -60,6 +63,9 @@ record CredentialsHealth(boolean up, Map<String, String> configurations) {
             }
         }
         return new CredentialsHealth(up, Collections.unmodifiableMap(configurations));
+    }
+
+    private record Entry(String name, CredentialsCheck check) {
     }
 
     private static String name(TokenProvider provider) {

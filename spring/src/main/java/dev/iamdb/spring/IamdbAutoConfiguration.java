@@ -7,13 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import org.springframework.aop.Advisor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -49,7 +50,7 @@ public class IamdbAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     IamDriver iamdbDriver() {
-        return new IamDriver();
+        return ContextProviders.claim(new IamDriver());
     }
 
     /** Which token providers this context's meters and health report. */
@@ -84,6 +85,7 @@ public class IamdbAutoConfiguration {
          */
         @Bean
         @ConditionalOnProperty(name = "iamdb.retry.enabled", havingValue = "true")
+        @ConditionalOnMissingBean(name = "iamdbTransactionRetryMeter")
         TransactionRetry.Listener iamdbTransactionRetryMeter(ObjectProvider<MeterRegistry> registry) {
             return new TransactionRetry.Listener() {
                 @Override
@@ -111,6 +113,7 @@ public class IamdbAutoConfiguration {
     /** The same contributor on Boot 3.5's health API, which lives in {@code spring-boot-actuator}'s old package. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    @ConditionalOnMissingClass("org.springframework.boot.health.contributor.HealthIndicator")
     static class Boot3HealthConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "iamdbHealthIndicator")

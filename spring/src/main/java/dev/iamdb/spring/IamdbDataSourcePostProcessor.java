@@ -39,6 +39,14 @@ final class IamdbDataSourcePostProcessor implements BeanPostProcessor {
         this.environment = environment;
     }
 
+    /**
+     * The context's driver, claimed for this context before any connection goes through it: a connection opened while
+     * the context starts (Flyway, Hibernate) must already count as this context's in the meters of another.
+     */
+    private IamDriver contextDriver() {
+        return ContextProviders.claim(driver.getObject());
+    }
+
     private static boolean present(String className) {
         return ClassUtils.isPresent(className, IamdbDataSourcePostProcessor.class.getClassLoader());
     }
@@ -79,7 +87,7 @@ final class IamdbDataSourcePostProcessor implements BeanPostProcessor {
                 return;
             }
             // HikariCP ignores data-source-properties once it is given a DataSource, so they move to the driver's.
-            SimpleDriverDataSource connections = new SimpleDriverDataSource(owner.driver.getObject(), pool.getJdbcUrl());
+            SimpleDriverDataSource connections = new SimpleDriverDataSource(owner.contextDriver(), pool.getJdbcUrl());
             connections.setConnectionProperties(owner.settings(pool.getDataSourceProperties()));
             pool.setDataSource(connections);
         }
@@ -110,7 +118,7 @@ final class IamdbDataSourcePostProcessor implements BeanPostProcessor {
     private void useContextDriver(DataSource dataSource) {
         if (dataSource instanceof SimpleDriverDataSource own && own.getDriver() instanceof IamDriver
                 && IamdbEnvironmentPostProcessor.isIamdbUrl(own.getUrl())) {
-            own.setDriver(driver.getObject());
+            own.setDriver(contextDriver());
             own.setConnectionProperties(settings(own.getConnectionProperties()));
         }
     }

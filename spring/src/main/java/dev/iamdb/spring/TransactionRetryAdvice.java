@@ -3,14 +3,12 @@ package dev.iamdb.spring;
 import dev.iamdb.TransactionRetry;
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
-import java.time.Duration;
-import java.util.List;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.Advisor;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
 import org.springframework.transaction.interceptor.TransactionAttributeSource;
@@ -28,7 +26,10 @@ final class TransactionRetryAdvice implements MethodInterceptor {
 
     private final TransactionRetry plain;
     private final ObjectProvider<TransactionRetry.Listener> listeners;
-    /** {@code plain} with the listener beans, built at the first call: the advisor exists before any other bean. */
+    /**
+     * {@code plain} with the listener beans, built at the first call: the advisor exists before any other bean. Listener
+     * beans registered after that first call are not told.
+     */
     private volatile TransactionRetry retry;
 
     private TransactionRetryAdvice(TransactionRetry plain, ObjectProvider<TransactionRetry.Listener> listeners) {
@@ -55,18 +56,10 @@ final class TransactionRetryAdvice implements MethodInterceptor {
     private TransactionRetry retry() {
         TransactionRetry r = retry;
         if (r == null) {
-            List<TransactionRetry.Listener> all = listeners.orderedStream().toList();
-            r = all.isEmpty() ? plain : plain.withListener(new TransactionRetry.Listener() {
-                @Override
-                public void retrying(int failedAttempt, String sqlState, Duration pause) {
-                    all.forEach(l -> l.retrying(failedAttempt, sqlState, pause));
-                }
-
-                @Override
-                public void finished(int attempts, boolean committed) {
-                    all.forEach(l -> l.finished(attempts, committed));
-                }
-            });
+            r = plain;
+            for (TransactionRetry.Listener listener : listeners.orderedStream().toList()) {
+                r = r.withListener(listener);
+            }
             retry = r;
         }
         return r;

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.iamdb.IamConfig;
+import dev.iamdb.IamDataSource;
 import dev.iamdb.IamDriver;
 import dev.iamdb.IamPooledDataSource;
+import dev.iamdb.TokenProvider;
 import dev.iamdb.TransactionRetry;
 import dev.iamdb.micrometer.IamMetrics;
 import dev.iamdb.testing.TestkitConfigs;
@@ -14,16 +17,18 @@ import dev.iamdb.testkit.AuthDecision;
 import dev.iamdb.testkit.DefaultChainCredentials;
 import dev.iamdb.testkit.Identity;
 import dev.iamdb.testkit.LocalIamDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -421,6 +426,77 @@ class StarterTest {
         @Override
         public AwsCredentials resolveCredentials() {
             throw new IllegalStateException(PROBLEM);
+        }
+    }
+
+    /** An application that logs in while it starts: its driver's first provider exists before the starter's own beans. */
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class ConnectsWhileStarting {
+        @Bean
+        String userAtStartUp(DataSource dataSource) throws SQLException {
+            return currentUser(dataSource);
+        }
+    }
+
+    private static double tokensSigned(SimpleMeterRegistry meters) {
+        return meters.get("iamdb.tokens.signed").tag("user", "admin").functionCounter().count();
+    }
+
+    @Test
+    void anotherContextThatStartsAndStopsBesideThisOneLeavesItsMetersAlone() throws SQLException {
+        try (ConfigurableApplicationContext mine = run(App.class, "spring.datasource.url=" + db.iamdbJdbcUrl(),
+                "spring.datasource.username=admin")) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            mine.getBean(IamMetrics.class).bindTo(meters);
+            assertThat(currentUser(mine.getBean(DataSource.class))).isEqualTo("admin");
+            assertThat(tokensSigned(meters)).isEqualTo(1);
+
+            // Same user and endpoint, so the same tags: only whose provider it is keeps the other's token out.
+            try (ConfigurableApplicationContext other = run(ConnectsWhileStarting.class,
+                    "spring.datasource.url=" + db.iamdbJdbcUrl(), "spring.datasource.username=admin")) {
+                assertThat(other.getBean("userAtStartUp")).isEqualTo("admin");
+                assertThat(tokensSigned(meters)).as("the other context's token").isEqualTo(1);
+            }
+            assertThat(tokensSigned(meters)).isEqualTo(1);
+            assertThat(meters.get("iamdb.credentials.expiry").tag("user", "admin").timeGauge().value()).isNaN();
+        }
+    }
+
+    @Test
+    void healthChecksRunSideBySideAndConfigurationsSharingANameAreNumbered() throws SQLException {
+        CountDownLatch laterCheckStarted = new CountDownLatch(1);
+        // Answers only once the check of a configuration sorted after it has started: checks one after another would
+        // leave it waiting until its health check timed out.
+        AwsCredentialsProvider waitsForTheLaterCheck = () -> {
+            try {
+                if (!laterCheckStarted.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the later check never started");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return AwsBasicCredentials.create(CHAIN.accessKeyId(), CHAIN.secretAccessKey());
+        };
+        AwsCredentialsProvider startsAtOnce = () -> {
+            laterCheckStarted.countDown();
+            return AwsBasicCredentials.create(BEAN.accessKeyId(), BEAN.secretAccessKey());
+        };
+        try (IamDataSource admin = new IamDataSource(IamConfig.builder().url(db.iamdbJdbcUrl()).property("user", "admin")
+                     .credentialsProvider(waitsForTheLaterCheck).build());
+             IamDataSource app = new IamDataSource(IamConfig.builder().url(db.iamdbJdbcUrl()).property("user", "app")
+                     .credentialsProvider(startsAtOnce).build());
+             IamDataSource appAgain = new IamDataSource(IamConfig.builder().url(db.iamdbJdbcUrl()).property("user", "app")
+                     .credentialsProvider(StaticCredentialsProvider.create(
+                             AwsBasicCredentials.create(BEAN.accessKeyId(), BEAN.secretAccessKey()))).build())) {
+            List<TokenProvider> mine = List.of(admin.tokenProvider(), app.tokenProvider(), appAgain.tokenProvider());
+
+            CredentialsHealth health = CredentialsHealth.check(mine::contains);
+
+            assertThat(health.up()).as(health.configurations().toString()).isTrue();
+            assertThat(health.configurations()).containsOnlyKeys("admin@" + db.endpoint(), "app@" + db.endpoint(),
+                    "app@" + db.endpoint() + " #2");
         }
     }
 }
