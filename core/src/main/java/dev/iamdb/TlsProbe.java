@@ -98,13 +98,13 @@ final class TlsProbe {
             try {
                 error = describeChain(chain);
             } catch (NotOffered e) {
-                if (mode.equals("prefer")) {
+                if (mode.equals("prefer") && config.service() != IamService.DSQL) {
                     // pgjdbc falls back to a connection without TLS, so the login goes ahead; doctor says what it risks.
                     steps.add(step(ConnectionCheck.Status.NOT_CHECKED, "the server does not offer TLS, so with sslmode=prefer "
-                            + "the token is sent without TLS, which Aurora DSQL refuses and anyone on the path can read", null));
+                            + "the token is sent without TLS, where anyone on the path can read it", null));
                     return true;
                 }
-                error = handshakeFailed(e);
+                return notOffered(steps, mode, e);
             }
             if (error != null) {
                 steps.add(step(ConnectionCheck.Status.FAILED, error, config.driver().tlsAdvice()));
@@ -137,13 +137,15 @@ final class TlsProbe {
             }
             steps.add(step(ConnectionCheck.Status.PASSED, text, null));
             return true;
+        } catch (NotOffered e) {
+            return notOffered(steps, mode, e);
         } catch (IOException e) {
             List<X509Certificate> chain = new ArrayList<>();
             String error;
             try {
                 error = describeChain(chain);
             } catch (NotOffered notOffered) {
-                error = handshakeFailed(notOffered);
+                return notOffered(steps, mode, notOffered);
             }
             String found = error != null ? error : chainText(chain);
             steps.add(step(ConnectionCheck.Status.FAILED, found + ": not trusted by " + trustName + " ("
@@ -193,6 +195,21 @@ final class TlsProbe {
         } catch (IOException e) {
             return handshakeFailed(e);
         }
+    }
+
+    /**
+     * Fails the step for a server without TLS where the connection needs it: sslmode require or stronger, or Aurora
+     * DSQL, which always offers TLS, so that a server without it is not the cluster (or something on the path strips
+     * TLS). The token is not sent.
+     */
+    private boolean notOffered(List<ConnectionCheck.Step> steps, String mode, NotOffered e) {
+        String why = config.service() == IamService.DSQL
+                ? "; Aurora DSQL always offers it, so this is not the cluster's endpoint, or something on the path (a proxy, "
+                        + "a tunnel) removes TLS"
+                : "; sslmode=" + mode + " requires it";
+        steps.add(step(ConnectionCheck.Status.FAILED, e.getMessage() + why + ". The token was not sent.",
+                config.driver().tlsAdvice()));
+        return false;
     }
 
     private String handshakeFailed(IOException e) {
