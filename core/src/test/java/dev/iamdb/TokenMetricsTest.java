@@ -243,14 +243,7 @@ class TokenMetricsTest {
     @Test
     void aCallerThatStopsWaitingCountsATimeout() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        TokenProvider hanging = provider(() -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return AwsBasicCredentials.create("AKIAMETRICSEXAMPLE03", "secret");
-        });
+        TokenProvider hanging = provider(hangingUntil(release, "AKIAMETRICSEXAMPLE03"));
         try {
             assertThatThrownBy(() -> hanging.next(1)).hasMessageContaining("did not finish within 1 s");
             assertThat(hanging.metrics().signingFailures(SigningFailure.TIMEOUT)).isEqualTo(1);
@@ -293,14 +286,7 @@ class TokenMetricsTest {
         assertThat(expired.problem()).hasValueSatisfying(p -> assertThat(p).contains("expired at"));
 
         CountDownLatch release = new CountDownLatch(1);
-        TokenProvider hanging = provider(() -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return AwsBasicCredentials.create("AKIAMETRICSEXAMPLE03", "secret");
-        });
+        TokenProvider hanging = provider(hangingUntil(release, "AKIAMETRICSEXAMPLE03"));
         try {
             CredentialsCheck slow = hanging.checkCredentials(Duration.ofMillis(50));
             assertThat(slow.resolved()).isFalse();
@@ -317,14 +303,7 @@ class TokenMetricsTest {
     @Test
     void asyncChecksDoNotWaitForEachOther() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        TokenProvider hanging = provider(() -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return AwsBasicCredentials.create("AKIAMETRICSEXAMPLE05", "secret");
-        });
+        TokenProvider hanging = provider(hangingUntil(release, "AKIAMETRICSEXAMPLE05"));
         TokenProvider quick = provider(() -> AwsBasicCredentials.create("AKIAMETRICSEXAMPLE06", "secret"));
         try {
             CompletableFuture<CredentialsCheck> waiting = hanging.checkCredentialsAsync(Duration.ofSeconds(30));
@@ -344,14 +323,7 @@ class TokenMetricsTest {
     @Test
     void anAsyncCheckThatTimesOutCompletesWithAFailedCheckNotAnException() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        TokenProvider hanging = provider(() -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return AwsBasicCredentials.create("AKIAMETRICSEXAMPLE07", "secret");
-        });
+        TokenProvider hanging = provider(hangingUntil(release, "AKIAMETRICSEXAMPLE07"));
         try {
             CredentialsCheck check = hanging.checkCredentialsAsync(Duration.ofMillis(50)).get(30, TimeUnit.SECONDS);
             assertThat(check.resolved()).isFalse();
@@ -360,6 +332,18 @@ class TokenMetricsTest {
             release.countDown();
             hanging.close();
         }
+    }
+
+    /** Credentials that answer only once {@code release} is counted down: a source that hangs. */
+    private static AwsCredentialsProvider hangingUntil(CountDownLatch release, String accessKeyId) {
+        return () -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return AwsBasicCredentials.create(accessKeyId, "secret");
+        };
     }
 
     /** OPS's credentials, named in URLs by class. */
