@@ -66,14 +66,17 @@ class TransactionRetryTest {
     /** Counting must never change a transaction's outcome: a committed unit of work reported as failed invites a repeat. */
     @Test
     void aListenerThatThrowsChangesNothingAndTheListenersAfterItAreStillTold() throws SQLException {
+        AtomicInteger brokenCalls = new AtomicInteger();
         TransactionRetry.Listener broken = new TransactionRetry.Listener() {
             @Override
             public void retrying(int failedAttempt, String sqlState, Duration pause) {
+                brokenCalls.incrementAndGet();
                 throw new IllegalStateException("a broken meter");
             }
 
             @Override
             public void finished(int attempts, boolean committed) {
+                brokenCalls.incrementAndGet();
                 throw new IllegalStateException("a broken meter");
             }
         };
@@ -101,7 +104,21 @@ class TransactionRetryTest {
 
         assertThat(result).isEqualTo("committed");
         assertThat(attempts).hasValue(2);
+        assertThat(brokenCalls).as("both listeners are told, the broken one first").hasValue(2);
         assertThat(after).containsExactly("retry 1", "finished 2 true");
+    }
+
+    @Test
+    void aListenerThatThrowsOnTheCommitDoesNotTurnItIntoAFailure() {
+        AtomicInteger runs = new AtomicInteger();
+        TransactionRetry withBroken = TransactionRetry.create().withListener(new TransactionRetry.Listener() {
+            @Override
+            public void finished(int attempts, boolean committed) {
+                throw new IllegalStateException("a broken meter");
+            }
+        });
+
+        assertThat(withBroken.call(() -> "committed " + runs.incrementAndGet())).isEqualTo("committed 1");
     }
 
     @Test

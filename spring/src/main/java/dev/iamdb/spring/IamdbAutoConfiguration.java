@@ -40,8 +40,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  *
  * <p>With {@code iamdb.retry.enabled=true}, every {@link Transactional @Transactional} method that starts a
  * transaction runs again, as a whole, when Aurora DSQL reports an optimistic-concurrency conflict (see
- * {@link TransactionRetry}); each retry is counted in {@code iamdb.transactions.retries} when the context has a
- * {@code MeterRegistry}, and told to every {@link TransactionRetry.Listener} bean.
+ * {@link TransactionRetry}); each retry is counted in {@code iamdb.transactions.retries} when iamdb-micrometer is on the
+ * class path and the context has one (or a primary) {@code MeterRegistry}, and told to every
+ * {@link TransactionRetry.Listener} bean.
  */
 @AutoConfiguration
 @ConditionalOnClass(SimpleDriverDataSource.class)
