@@ -193,7 +193,7 @@ final class TlsProbe {
         } catch (NotOffered e) {
             throw e;
         } catch (IOException e) {
-            return handshakeFailed(e);
+            return "TLS handshake with " + config.host() + ":" + config.port() + " failed: " + ConnectionCheck.firstLine(e);
         }
     }
 
@@ -210,10 +210,6 @@ final class TlsProbe {
         steps.add(step(ConnectionCheck.Status.FAILED, e.getMessage() + why + ". The token was not sent.",
                 config.driver().tlsAdvice()));
         return false;
-    }
-
-    private String handshakeFailed(IOException e) {
-        return "TLS handshake with " + config.host() + ":" + config.port() + " failed: " + ConnectionCheck.firstLine(e);
     }
 
     /** The server answered PostgreSQL's SSLRequest with 'N' (or not at all): it offers no TLS. */
