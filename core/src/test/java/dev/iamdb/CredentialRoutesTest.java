@@ -13,6 +13,7 @@ import dev.iamdb.testkit.LocalIamDatabase;
 import dev.iamdb.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -135,8 +136,33 @@ class CredentialRoutesTest {
         connectsInAChildJvm(Route.SSO_LEGACY, "sso_legacy");
     }
 
+    /**
+     * An {@code sso_session} login whose access token has ended: the SDK refreshes it with the session's refresh token
+     * at the local SSO OIDC endpoint, writes the new one to the cache, and the pool logs in as the role.
+     */
+    @Test
+    void anEndedSsoAccessTokenIsRefreshedFromItsSession() throws Exception {
+        Map<String, String> env = aws.environment(Route.SSO_SESSION, "sso");
+        String ended = aws.ssoLogin("sso", Duration.ofMinutes(-1), Duration.ofHours(8));
+        connectsInAChildJvm(env, "sso");
+        List<String> sessionLogins = new ArrayList<>();
+        try (DirectoryStream<Path> cache = Files.newDirectoryStream(aws.home().resolve(".aws/sso/cache"))) {
+            for (Path file : cache) {
+                String login = Files.readString(file);
+                if (login.contains("\"refreshToken\"")) {
+                    sessionLogins.add(login);
+                }
+            }
+        }
+        assertThat(sessionLogins).as("the sso_session login, with the refreshed token written back").singleElement()
+                .asString().contains("\"accessToken\"").doesNotContain(ended);
+    }
+
     private static void connectsInAChildJvm(Route route, String role) throws Exception {
-        Map<String, String> env = aws.environment(route, role);
+        connectsInAChildJvm(aws.environment(route, role), role);
+    }
+
+    private static void connectsInAChildJvm(Map<String, String> env, String role) throws Exception {
         ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CredentialRoutesChild.class.getName(), db.iamdbJdbcUrl(), role)
                 .redirectErrorStream(true);

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 /**
  * The HTTP side of {@link LocalAws}: one loopback server whose paths are STS ({@code POST /}), the instance metadata
  * service ({@code /latest/…}), the container credentials endpoint ({@code /v1/credentials} as EKS Pod Identity,
- * {@code /ecs/credentials/<id>} as an ECS task) and the IAM Identity Center portal ({@code /federation/credentials}).
+ * {@code /ecs/credentials/<id>} as an ECS task), the IAM Identity Center portal ({@code /federation/credentials}) and its
+ * SSO OIDC token endpoint ({@code POST /token}, refreshing an {@code sso_session} login).
  * Requests are checked as AWS checks them, and refused with AWS's status codes, error codes and wording so that the
  * SDK raises the same exceptions it raises against AWS.
  */
@@ -104,6 +105,8 @@ final class AwsEndpoints implements AutoCloseable {
                 container(exchange, path);
             } else if (path.equals("/federation/credentials")) {
                 portal(exchange);
+            } else if (path.equals("/token")) {
+                ssoOidc(exchange);
             } else if (path.equals("/")) {
                 sts(exchange);
             } else {
@@ -474,6 +477,44 @@ final class AwsEndpoints implements AutoCloseable {
                     + ",\"secretAccessKey\":" + Main.quote(id.secretAccessKey()) + ",\"sessionToken\":"
                     + Main.quote(id.sessionToken()) + ",\"expiration\":" + s.expiration().toEpochMilli() + "}}");
         }
+    }
+
+    /** Lifetime of an access token that {@code CreateToken} issues: IAM Identity Center's hour. */
+    static final Duration SSO_ACCESS_TOKEN = Duration.ofHours(1);
+    private static final Pattern JSON_STRING = Pattern.compile("\"(\\w+)\"\\s*:\\s*\"([^\"]*)\"");
+
+    /** SSO OIDC {@code CreateToken} ({@code POST /token}, JSON), the refresh-token grant the SDK uses. */
+    private void ssoOidc(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            oidcError(exchange, 405, "InvalidRequestException", "invalid_request", "Method not allowed");
+            return;
+        }
+        Map<String, String> request = new HashMap<>();
+        Matcher m = JSON_STRING.matcher(new String(readBody(exchange), StandardCharsets.UTF_8));
+        while (m.find()) {
+            request.put(m.group(1), m.group(2));
+        }
+        if (!"refresh_token".equals(request.get("grantType"))) {
+            oidcError(exchange, 400, "UnsupportedGrantTypeException", "unsupported_grant_type",
+                    "Only the refresh_token grant is emulated here");
+            return;
+        }
+        String[] tokens = aws.ssoRefresh(request.get("clientId"), request.get("clientSecret"), request.get("refreshToken"),
+                SSO_ACCESS_TOKEN);
+        if (tokens == null) {
+            oidcError(exchange, 400, "InvalidGrantException", "invalid_grant", "Invalid refresh token provided");
+            return;
+        }
+        send(exchange, 200, "application/json", "{\"accessToken\":" + Main.quote(tokens[0])
+                + ",\"tokenType\":\"Bearer\",\"expiresIn\":" + SSO_ACCESS_TOKEN.toSeconds() + ",\"refreshToken\":"
+                + Main.quote(tokens[1]) + "}");
+    }
+
+    private static void oidcError(HttpExchange exchange, int status, String type, String error, String description)
+            throws IOException {
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
+        send(exchange, status, "application/json", "{\"error\":" + Main.quote(error) + ",\"error_description\":"
+                + Main.quote(description) + "}");
     }
 
     private static void portalError(HttpExchange exchange, int status, String type, String message) throws IOException {

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * {@code AssumeRoleWithWebIdentity} with a web identity token issued here; {@code GetCallerIdentity});</li>
  * <li>the EC2 instance metadata service v2 (token {@code PUT}, then the instance role's credentials);</li>
  * <li>the container credentials endpoint (ECS task role by full URI, EKS Pod Identity with its token file);</li>
- * <li>the IAM Identity Center portal ({@code GetRoleCredentials} with an access token from the SSO cache).</li>
+ * <li>the IAM Identity Center portal ({@code GetRoleCredentials} with an access token from the SSO cache) and SSO OIDC
+ *     ({@code CreateToken} with the refresh token of an {@code sso_session} login).</li>
  * </ul>
  * Every credential issued belongs to a {@link Role}: a database built with
  * {@link LocalIamDatabase.Builder#aws(LocalAws)} accepts tokens signed with it as the role's ARN, the principal that
@@ -100,6 +101,11 @@ public final class LocalAws implements AutoCloseable {
     private final Map<String, Grant> podTokens = new ConcurrentHashMap<>();
     private final Map<String, Grant> ecsTasks = new ConcurrentHashMap<>();
     private final Map<String, Grant> ssoTokens = new ConcurrentHashMap<>();
+    /** The refresh tokens of {@code sso_session} logins: the IAM Identity Center session behind the access tokens. */
+    private final Map<String, Grant> ssoSessions = new ConcurrentHashMap<>();
+    /** The client registration {@code aws sso login} writes beside an {@code sso_session} login (one per instance). */
+    private final String ssoClientId = "iamdb-local-client-" + Identity.random(TOKEN_ALPHABET, 16);
+    private final String ssoClientSecret = Identity.random(TOKEN_ALPHABET, 64);
     private volatile String instanceRole;
 
     /** A credential issued for a role: who, how to name the session, and until when it is valid. */
@@ -202,21 +208,45 @@ public final class LocalAws implements AutoCloseable {
      * profiles) and {@code <sha1 of the sso-session name>.json} ({@code sso_session} profiles). The file's
      * {@code expiresAt} is {@code validFor} from now by the system clock, which is what the SDK compares it with. Zero
      * or negative writes a login that has already expired, as a stale {@code aws sso login} leaves it; call this after
-     * {@link #environment} for an SSO route to replace the login that wrote.
+     * {@link #environment} for an SSO route to replace the login that wrote. The session ends with the access token, so
+     * an expired login cannot be refreshed; see {@link #ssoLogin(String, Duration, Duration)}.
      *
      * @return the access token
      */
     public String ssoLogin(String role, Duration validFor) {
+        return ssoLogin(role, validFor, validFor);
+    }
+
+    /**
+     * {@link #ssoLogin(String, Duration)} with an IAM Identity Center session that lasts {@code sessionValidFor} by the
+     * {@link #clock()}: the {@code sso_session} cache file also gets the client registration and a refresh token, with
+     * which the SDK asks the local SSO OIDC endpoint ({@code CreateToken}) for a new access token once this one is
+     * within five minutes of its end, as it does with AWS. Legacy profiles cannot refresh, as with AWS.
+     *
+     * @return the access token
+     */
+    public String ssoLogin(String role, Duration accessTokenValidFor, Duration sessionValidFor) {
         requireRole(role);
-        Objects.requireNonNull(validFor, "validFor");
+        Objects.requireNonNull(accessTokenValidFor, "accessTokenValidFor");
+        Objects.requireNonNull(sessionValidFor, "sessionValidFor");
+        String token = ssoAccessToken(role, accessTokenValidFor);
+        String refreshToken = "aor" + Identity.random(TOKEN_ALPHABET, 200);
+        ssoSessions.put(refreshToken, new Grant(role, clock.instant().plus(sessionValidFor)));
+        String login = "{\"startUrl\":" + Main.quote(SSO_START_URL) + ",\"region\":" + Main.quote(region)
+                + ",\"accessToken\":" + Main.quote(token) + ",\"expiresAt\":"
+                + Main.quote(Instant.now().plus(accessTokenValidFor).truncatedTo(ChronoUnit.SECONDS).toString());
+        Path cache = home().resolve(".aws").resolve("sso").resolve("cache");
+        write(cache.resolve(sha1Hex(SSO_START_URL) + ".json"), login + "}");
+        write(cache.resolve(sha1Hex(SSO_SESSION_NAME) + ".json"), login + ",\"clientId\":" + Main.quote(ssoClientId)
+                + ",\"clientSecret\":" + Main.quote(ssoClientSecret) + ",\"registrationExpiresAt\":"
+                + Main.quote(Instant.now().plus(Duration.ofDays(90)).truncatedTo(ChronoUnit.SECONDS).toString())
+                + ",\"refreshToken\":" + Main.quote(refreshToken) + "}");
+        return token;
+    }
+
+    private String ssoAccessToken(String role, Duration validFor) {
         String token = "aoa" + Identity.random(TOKEN_ALPHABET, 200);
         ssoTokens.put(token, new Grant(role, clock.instant().plus(validFor)));
-        String expiresAt = Instant.now().plus(validFor).truncatedTo(ChronoUnit.SECONDS).toString();
-        Path cache = home().resolve(".aws").resolve("sso").resolve("cache");
-        String json = "{\"startUrl\":" + Main.quote(SSO_START_URL) + ",\"region\":" + Main.quote(region)
-                + ",\"accessToken\":" + Main.quote(token) + ",\"expiresAt\":" + Main.quote(expiresAt) + "}";
-        write(cache.resolve(sha1Hex(SSO_START_URL) + ".json"), json);
-        write(cache.resolve(sha1Hex(SSO_SESSION_NAME) + ".json"), json);
         return token;
     }
 
@@ -282,6 +312,7 @@ public final class LocalAws implements AutoCloseable {
                         + "\nsso_registration_scopes = sso:account:access\n";
                 env.put("AWS_PROFILE", PROFILE_NAME);
                 env.put("AWS_ENDPOINT_URL_SSO", endpoint().toString());
+                env.put("AWS_ENDPOINT_URL_SSO_OIDC", endpoint().toString());
                 env.put("HOME", home().toString());
                 break;
             case SSO_LEGACY:
@@ -388,6 +419,26 @@ public final class LocalAws implements AutoCloseable {
 
     Grant ssoGrant(String token) {
         return ssoTokens.get(token);
+    }
+
+    /**
+     * SSO OIDC {@code CreateToken} with a refresh token: a new access token valid for {@code validFor} and a new refresh
+     * token for the rest of the same session (the old one is used up), or null when the client or the refresh token is
+     * not one issued here or the session has ended by the clock.
+     *
+     * @return the access token and the refresh token
+     */
+    String[] ssoRefresh(String clientId, String clientSecret, String refreshToken, Duration validFor) {
+        if (!ssoClientId.equals(clientId) || !ssoClientSecret.equals(clientSecret) || refreshToken == null) {
+            return null;
+        }
+        Grant session = ssoSessions.remove(refreshToken);
+        if (session == null || !clock.instant().isBefore(session.expiration())) {
+            return null;
+        }
+        String next = "aor" + Identity.random(TOKEN_ALPHABET, 200);
+        ssoSessions.put(next, session);
+        return new String[] {ssoAccessToken(session.role(), validFor), next};
     }
 
     /** Issues session credentials for {@code role} valid for {@code duration} from now by the clock. */

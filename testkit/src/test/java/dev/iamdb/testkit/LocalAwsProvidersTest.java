@@ -189,6 +189,49 @@ class LocalAwsProvidersTest {
         }
     }
 
+    private static String jsonField(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        assertThat(m.find()).as(name + " in " + json.replaceAll("\"(accessToken|refreshToken|clientSecret)\":\"[^\"]+\"",
+                "\"$1\":…")).isTrue();
+        return m.group(1);
+    }
+
+    private static HttpResponse<String> refresh(String clientId, String clientSecret, String refreshToken) throws Exception {
+        return send(at("/token").header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"clientId\":\"" + clientId + "\",\"clientSecret\":\"" + clientSecret
+                        + "\",\"grantType\":\"refresh_token\",\"refreshToken\":\"" + refreshToken + "\"}")));
+    }
+
+    /** SSO OIDC CreateToken, as the SDK calls it for an sso_session login near its end: until the session ends. */
+    @Test
+    void anSsoSessionLoginIsRefreshedWithItsRefreshTokenUntilTheSessionEnds() throws Exception {
+        aws.ssoLogin("app", Duration.ofMinutes(-1), Duration.ofHours(1));
+        String cached = java.nio.file.Files.readString(aws.home().resolve(".aws/sso/cache/"
+                + LocalAws.sha1Hex(LocalAws.SSO_SESSION_NAME) + ".json"));
+        String clientId = jsonField(cached, "clientId");
+        String clientSecret = jsonField(cached, "clientSecret");
+
+        HttpResponse<String> refreshed = refresh(clientId, clientSecret, jsonField(cached, "refreshToken"));
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        assertThat(refreshed.body()).contains("\"expiresIn\":3600", "\"tokenType\":\"Bearer\"");
+        assertThat(send(at("/federation/credentials?role_name=app&account_id=" + aws.accountId())
+                .header("x-amz-sso_bearer_token", jsonField(refreshed.body(), "accessToken"))).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> spent = refresh(clientId, clientSecret, jsonField(cached, "refreshToken"));
+        assertThat(spent.statusCode()).isEqualTo(400);
+        assertThat(spent.headers().firstValue("x-amzn-ErrorType")).hasValue("InvalidGrantException");
+        assertThat(refresh(clientId, "not-the-secret", jsonField(refreshed.body(), "refreshToken")).statusCode())
+                .isEqualTo(400);
+
+        clock.advance(Duration.ofHours(1));
+        HttpResponse<String> ended = refresh(clientId, clientSecret, jsonField(refreshed.body(), "refreshToken"));
+        assertThat(ended.statusCode()).isEqualTo(400);
+        assertThat(ended.body()).contains("invalid_grant");
+        assertThat(java.nio.file.Files.readString(aws.home().resolve(".aws/sso/cache/"
+                + LocalAws.sha1Hex(LocalAws.SSO_START_URL) + ".json"))).as("a legacy login cannot refresh")
+                .doesNotContain("refreshToken");
+    }
+
     @Test
     void anExpiredSsoLoginIsWrittenWithItsExpiryInThePast() throws Exception {
         String token = aws.ssoLogin("app", Duration.ofHours(-1));
