@@ -1,5 +1,6 @@
 package dev.iamdb;
 
+import static dev.iamdb.testing.Latches.awaitQuietly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,7 +59,7 @@ class TokenProviderFaultsTest {
         CountDownLatch arrived = new CountDownLatch(THREADS);
         TokenProvider tokens = provider(() -> {
             calls.incrementAndGet();
-            awaitQuietly(arrived);
+            awaitQuietly(arrived, Duration.ofSeconds(30), "not released");
             throw new NoSuchMethodError("software.amazon.awssdk.Example.missing()");
         });
         CountDownLatch start = new CountDownLatch(1);
@@ -91,7 +92,7 @@ class TokenProviderFaultsTest {
     void aHangingCredentialsProviderFailsGetConnectionWithinTheLoginTimeout() throws Exception {
         IamDataSource ds = new IamDataSource(config(() -> {
             calls.incrementAndGet();
-            awaitQuietly(release);
+            awaitQuietly(release, Duration.ofSeconds(30), "not released");
             return AwsBasicCredentials.create("AKIDEXAMPLE", "fake-secret");
         }));
         closeMe.add(ds);
@@ -173,16 +174,5 @@ class TokenProviderFaultsTest {
         tokens.invalidate(token);
         assertThatThrownBy(tokens::token).hasMessageContaining("throttled");
         assertThatThrownBy(tokens::token).hasMessageContaining("(in 1 s)"); // not 2 s: the success reset it
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("not released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

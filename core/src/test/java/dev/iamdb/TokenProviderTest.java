@@ -1,5 +1,6 @@
 package dev.iamdb;
 
+import static dev.iamdb.testing.Latches.awaitQuietly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -161,7 +162,7 @@ class TokenProviderTest {
         TokenProvider tokens = provider(counting(() -> {
             if (resolutions.get() > 1) {
                 // The refresh finishes only after every other caller has been served: nobody waits for it.
-                awaitQuietly(othersServed);
+                awaitQuietly(othersServed, Duration.ofSeconds(10), "callers did not arrive");
             }
             return AwsBasicCredentials.create("AKIDEXAMPLE", "secret");
         }));
@@ -223,7 +224,8 @@ class TokenProviderTest {
     void sixtyFourColdCallersShareOneSigning() throws Exception {
         CountDownLatch allArrived = new CountDownLatch(THREADS);
         TokenProvider tokens = provider(counting(() -> {
-            awaitQuietly(allArrived); // keep the first signing in flight until every caller has asked
+            // Keep the first signing in flight until every caller has asked.
+            awaitQuietly(allArrived, Duration.ofSeconds(10), "callers did not arrive");
             return AwsBasicCredentials.create("AKIDEXAMPLE", "secret");
         }));
         List<String> seen = callConcurrently(tokens, allArrived);
@@ -235,7 +237,7 @@ class TokenProviderTest {
     void coldCallersWaitingOnAFailedSigningAllSeeTheFailure() throws Exception {
         CountDownLatch allArrived = new CountDownLatch(THREADS);
         TokenProvider tokens = provider(counting(() -> {
-            awaitQuietly(allArrived);
+            awaitQuietly(allArrived, Duration.ofSeconds(10), "callers did not arrive");
             throw new IllegalStateException("no credentials");
         }));
         List<Future<String>> results = submitAll(tokens, allArrived);
@@ -281,16 +283,5 @@ class TokenProviderTest {
         }
         start.countDown();
         return futures;
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("callers did not arrive");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.iamdb.spring;
 
+import static dev.iamdb.testing.Latches.awaitQuietly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -22,13 +23,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -469,14 +470,7 @@ class StarterTest {
         // Answers only once the check of a configuration sorted after it has started: checks one after another would
         // leave it waiting until its health check timed out.
         AwsCredentialsProvider waitsForTheLaterCheck = () -> {
-            try {
-                if (!laterCheckStarted.await(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the later check never started");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            awaitQuietly(laterCheckStarted, Duration.ofSeconds(30), "the later check never started");
             return AwsBasicCredentials.create(CHAIN.accessKeyId(), CHAIN.secretAccessKey());
         };
         AwsCredentialsProvider startsAtOnce = () -> {
